@@ -1,0 +1,65 @@
+"""The Click group and the single place where errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import EXIT_INTERNAL, DossierError
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="dossier: tạo văn bản hành chính (Nghị định 30/2020/NĐ-CP) và hồ sơ "
+    "nông thôn mới từ dữ liệu.",
+)
+@click.version_option(__version__, message="dossier %(version)s")
+def main() -> None:
+    pass
+
+
+def _log_traceback() -> Path:
+    folder = Path(os.environ.get("DOSSIER_LOG_DIR") or tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"dossier-loi-{stamp}-{os.getpid()}.log"
+    path.write_text(traceback.format_exc(), encoding="utf-8")
+    return path
+
+
+def run_command(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a command: user errors print a Vietnamese message and exit with
+    their code; anything unexpected prints a short message and logs the traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DossierError as exc:
+            click.echo(f"Lỗi: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Đã dừng theo yêu cầu; các tệp kết quả cũ được giữ nguyên.", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one catch-all, by design
+            log = _log_traceback()
+            click.echo(
+                f"Lỗi không mong đợi ({type(exc).__name__}): {exc}\n"
+                f"Chi tiết kỹ thuật đã được lưu vào {log}. Vui lòng gửi tệp này cho bộ phận hỗ trợ.",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper

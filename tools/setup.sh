@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Set up everything dossier needs on a fresh Debian/Ubuntu machine:
+# system packages (LibreOffice, poppler-utils) and the Python virtualenv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS="libreoffice-writer-nogui poppler-utils fontconfig"
+missing=""
+command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui"
+command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
+command -v fc-match >/dev/null 2>&1 || missing="$missing fontconfig"
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Đang cài đặt gói hệ thống:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends $PKGS >/dev/null
+  else
+    echo "Thiếu gói hệ thống:$missing" >&2
+    echo "Hãy chạy: sudo apt-get update && sudo apt-get install -y $PKGS" >&2
+    exit 1
+  fi
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+.venv/bin/python -m pip install -q -e '.[test]'
+touch .venv/.dossier-setup
