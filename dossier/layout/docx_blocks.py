@@ -1,0 +1,241 @@
+"""python-docx building blocks for Decree 30 templates: the page, the styles,
+the header and signature tables, page numbers. Every number comes from
+:mod:`dossier.layout.profile`; the forms in :mod:`dossier.layout.forms` are
+assembled from these blocks, and the result is a plain DOCX a clerk can edit
+in Word."""
+
+from __future__ import annotations
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import _Cell, Table
+
+from ..fonts import DOCUMENT_FONT
+from . import profile as P
+
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+
+
+def set_run_fonts(rpr, font: str = DOCUMENT_FONT) -> None:
+    """Name the font in every slot (ASCII, high ANSI, East Asian, complex
+    script), or LibreOffice falls back to another font for some characters."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(slot), font)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "vi-VN")
+
+
+def new_document(landscape: bool = False) -> DocumentObject:
+    doc = Document()
+    _set_defaults(doc)
+    setup_section(doc.sections[0], landscape)
+    for element in P.ELEMENTS.values():
+        add_style(doc, element)
+    return doc
+
+
+def _set_defaults(doc: DocumentObject) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.name = DOCUMENT_FONT
+    normal.font.size = Pt(14)
+    set_run_fonts(normal.element.get_or_add_rPr())
+    rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_run_fonts(rpr_default)
+    pf = normal.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    pf.line_spacing = P.BODY_LINE_SPACING
+    # python-docx's default template sets a theme font and 'Calibri'-like
+    # East Asian defaults in some styles; the table style must be plain too.
+    core = doc.core_properties
+    core.author = "dossier"
+    core.last_modified_by = "dossier"
+    core.revision = 1
+    core.comments = ""
+
+
+def setup_section(section, landscape: bool = False) -> None:
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(P.PAGE_HEIGHT_MM), Mm(P.PAGE_WIDTH_MM)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(P.PAGE_WIDTH_MM), Mm(P.PAGE_HEIGHT_MM)
+    section.top_margin = Mm(P.MARGIN_TOP_MM)
+    section.bottom_margin = Mm(P.MARGIN_BOTTOM_MM)
+    section.left_margin = Mm(P.MARGIN_LEFT_MM)
+    section.right_margin = Mm(P.MARGIN_RIGHT_MM)
+    section.header_distance = Mm(P.HEADER_DISTANCE_MM)
+    section.footer_distance = Mm(P.HEADER_DISTANCE_MM)
+    add_page_numbers(section)
+
+
+def add_style(doc: DocumentObject, element: P.ElementStyle):
+    style = doc.styles.add_style(element.name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.quick_style = True
+    font = style.font
+    font.name = DOCUMENT_FONT
+    font.size = Pt(element.size)
+    font.bold = element.bold
+    font.italic = element.italic
+    set_run_fonts(style.element.get_or_add_rPr())
+    pf = style.paragraph_format
+    pf.alignment = _ALIGN[element.align]
+    pf.space_before = Pt(element.space_before)
+    pf.space_after = Pt(element.space_after)
+    pf.first_line_indent = Mm(element.first_line_indent_mm)
+    pf.left_indent = Mm(element.left_indent_mm)
+    pf.keep_with_next = element.keep_with_next
+    pf.widow_control = True
+    if element.size < 4:  # rule paragraphs: a hairline-high line carrying a border
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = Pt(element.size + 1)
+        _add_bottom_border(style.element.get_or_add_pPr())
+    else:
+        pf.line_spacing = P.BODY_LINE_SPACING
+    return style
+
+
+def _add_bottom_border(ppr) -> None:
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    bottom.set(qn("w:val"), "single")
+    bottom.set(qn("w:sz"), str(P.RULE_THICKNESS_EIGHTHS))
+    bottom.set(qn("w:space"), "1")
+    bottom.set(qn("w:color"), "000000")
+    borders.append(bottom)
+    ppr.append(borders)
+
+
+def add_page_numbers(section) -> None:
+    """Page numbers top centre from page 2; page 1 has an empty first-page header."""
+    section.different_first_page_header_footer = True
+    header = section.header
+    header.is_linked_to_previous = False
+    para = header.paragraphs[0]
+    para.text = ""
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(para, "PAGE", "2", P.ELEMENTS["page_number"].size)
+    first = section.first_page_header
+    first.is_linked_to_previous = False
+    first.paragraphs[0].text = ""
+
+
+def _field(paragraph, instruction: str, placeholder: str, size: float) -> None:
+    def run(child):
+        r = OxmlElement("w:r")
+        rpr = OxmlElement("w:rPr")
+        set_run_fonts(rpr)
+        sz = OxmlElement("w:sz")
+        sz.set(qn("w:val"), str(int(size * 2)))
+        rpr.append(sz)
+        r.append(rpr)
+        r.append(child)
+        paragraph._p.append(r)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run(sep)
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    run(text)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run(end)
+
+
+def layout_table(doc_or_cell, widths_mm: list[float], rows: int = 1) -> Table:
+    """A borderless table used for layout (header, signature), fixed widths."""
+    table = doc_or_cell.add_table(rows=rows, cols=len(widths_mm))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+    for col, width in zip(table.columns, widths_mm, strict=True):
+        col.width = Mm(width)
+        for cell in col.cells:
+            cell.width = Mm(width)
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        cant_split = OxmlElement("w:cantSplit")
+        tr_pr.append(cant_split)
+    return table
+
+
+def grid_table(doc, widths_mm: list[float], rows: int) -> Table:
+    """A table with single black borders (criteria tables), header row repeated."""
+    table = doc.add_table(rows=rows, cols=len(widths_mm))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), "4")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tbl_pr.append(borders)
+    for col, width in zip(table.columns, widths_mm, strict=True):
+        col.width = Mm(width)
+        for cell in col.cells:
+            cell.width = Mm(width)
+    for index, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if index == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))
+    return table
+
+
+def cell_paragraph(cell: _Cell, text: str, element: str, first: bool = False):
+    """Add a paragraph in ``element``'s style to a cell (reusing its first empty one)."""
+    style = P.ELEMENTS[element].name
+    if first:
+        para = cell.paragraphs[0]
+        para.text = text
+        para.style = cell.part.document.styles[style]
+        return para
+    return cell.add_paragraph(text, style=style)
+
+
+def paragraph(doc, text: str, element: str):
+    return doc.add_paragraph(text, style=P.ELEMENTS[element].name)

@@ -1,0 +1,136 @@
+"""The bundled DOCX templates, composed from :mod:`docx_blocks`.
+
+Each function returns a python-docx Document whose text carries docxtpl
+(Jinja2) tags; ``tools/build_templates.py`` saves them into ``templates/``,
+where clerks may edit them in Word. The context every template expects is
+built by :mod:`dossier.models.document` (see ``DocumentView``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from . import profile as P
+from .docx_blocks import cell_paragraph, layout_table, new_document, paragraph
+
+
+def _header(doc, with_vv: bool, with_date: bool = True) -> None:
+    """Boxes 1–4 (and 5b for a công văn): the two-column header table."""
+    table = layout_table(doc, [P.HEADER_LEFT_COL_MM, P.HEADER_RIGHT_COL_MM], rows=2 if not with_vv else 3)
+    left, right = table.rows[0].cells
+    cell_paragraph(left, "{%p if issuer.superior %}", "superior", first=True)
+    cell_paragraph(left, "{{ issuer.superior|vn_upper }}", "superior")
+    cell_paragraph(left, "{%p endif %}", "superior")
+    cell_paragraph(left, "{{ issuer.name|vn_upper|lines }}", "issuer")
+    cell_paragraph(left, "", "issuer_rule")
+    cell_paragraph(right, P.QUOC_HIEU, "quoc_hieu", first=True)
+    cell_paragraph(right, P.TIEU_NGU, "tieu_ngu")
+    cell_paragraph(right, "", "tieu_ngu_rule")
+    left, right = table.rows[1].cells
+    cell_paragraph(left, "Số: {{ number|doc_number_or_blank }}/{{ symbol }}", "number", first=True)
+    if with_date:
+        cell_paragraph(right, "{{ date|vn_place_date(place, year=year) }}", "place_date", first=True)
+    if with_vv:
+        left, _ = table.rows[2].cells
+        cell_paragraph(left, "V/v {{ subject }}", "vv", first=True)
+
+
+def _type_and_subject(doc) -> None:
+    """Box 5a: the document type name and the subject line, with its short rule."""
+    paragraph(doc, "{{ type_name|vn_upper }}", "type_name")
+    paragraph(doc, "{{ subject|lines }}", "subject")
+    paragraph(doc, "", "subject_rule")
+
+
+def _kinh_gui(doc) -> None:
+    """Box 9a: one recipient on the same line, several as '- …;' lines."""
+    paragraph(doc, "{%p if recipients|length == 1 %}", "kinh_gui")
+    paragraph(doc, "Kính gửi: {{ recipients[0] }}.", "kinh_gui")
+    paragraph(doc, "{%p elif recipients %}", "kinh_gui")
+    paragraph(doc, "Kính gửi:", "kinh_gui")
+    paragraph(doc, "{%p for r in recipients %}", "kinh_gui_item")
+    paragraph(doc, "- {{ r }}{{ '.' if loop.last else ';' }}", "kinh_gui_item")
+    paragraph(doc, "{%p endfor %}", "kinh_gui_item")
+    paragraph(doc, "{%p endif %}", "kinh_gui")
+
+
+def _can_cu(doc) -> None:
+    """Legal bases: italic, each ending ';', the last '.' (punctuation from the template)."""
+    paragraph(doc, "{%p for c in legal_bases %}", "can_cu")
+    paragraph(doc, "{{ c }}{{ '.' if loop.last else ';' }}", "can_cu")
+    paragraph(doc, "{%p endfor %}", "can_cu")
+
+
+def _body(doc) -> None:
+    """Box 6: paragraphs, numbered headings and bullet items, in data order."""
+    paragraph(doc, "{%p for p in body %}", "body")
+    paragraph(doc, "{%p if p.kind == 'part' %}", "body")
+    paragraph(doc, "{{ p.text }}", "part_heading")
+    paragraph(doc, "{%p elif p.kind == 'heading' %}", "body")
+    paragraph(doc, "{{ p.text }}", "heading")
+    paragraph(doc, "{%p elif p.kind == 'bullet' %}", "body")
+    paragraph(doc, "{{ p.text }}", "bullet")
+    paragraph(doc, "{%p else %}", "body")
+    paragraph(doc, "{{ p.text }}", "body")
+    paragraph(doc, "{%p endif %}", "body")
+    paragraph(doc, "{%p endfor %}", "body")
+
+
+def _signature(doc) -> None:
+    """Boxes 9b and 7: "Nơi nhận" on the left, level with the signer on the right."""
+    table = layout_table(doc, [P.SIGN_LEFT_COL_MM, P.SIGN_RIGHT_COL_MM])
+    margins = OxmlElement("w:tblCellMar")
+    top = OxmlElement("w:top")
+    top.set(qn("w:w"), str(int(P.SIGN_TABLE_TOP_PT * 20)))
+    top.set(qn("w:type"), "dxa")
+    margins.append(top)
+    table._tbl.tblPr.append(margins)
+    left, right = table.rows[0].cells
+    cell_paragraph(left, "{%p if distribution is not none %}", "noi_nhan", first=True)
+    cell_paragraph(left, "Nơi nhận:", "noi_nhan")
+    cell_paragraph(left, "{%p for d in distribution %}", "noi_nhan_item")
+    cell_paragraph(left, "- {{ d }};", "noi_nhan_item")
+    cell_paragraph(left, "{%p endfor %}", "noi_nhan_item")
+    cell_paragraph(left, "- Lưu: {{ archive }}{{ '' if archive.endswith('.') else '.' }}", "noi_nhan_item")
+    cell_paragraph(left, "{%p endif %}", "noi_nhan_item")
+    cell_paragraph(right, "{%p for line in signer.lines %}", "signer_title", first=True)
+    cell_paragraph(right, "{{ line|vn_upper }}", "signer_title")
+    cell_paragraph(right, "{%p endfor %}", "signer_title")
+    cell_paragraph(right, "{{ signer.name }}", "signer_name")
+
+
+def cong_van(doc=None):
+    """Công văn (Mẫu 1.5): no type name; 'V/v …' under the number; Kính gửi."""
+    doc = doc or new_document()
+    _header(doc, with_vv=True)
+    _kinh_gui(doc)
+    _body(doc)
+    _signature(doc)
+    return doc
+
+
+def named_document(doc=None):
+    """Tờ trình, báo cáo, kế hoạch, thông báo…: type name and subject centred
+    and bold; optional legal bases and Kính gửi (a report or submission sent up)."""
+    doc = doc or new_document()
+    _header(doc, with_vv=False)
+    _type_and_subject(doc)
+    paragraph(doc, "{%p if legal_bases %}", "can_cu")
+    _can_cu(doc)
+    paragraph(doc, "{%p endif %}", "can_cu")
+    _kinh_gui(doc)
+    _body(doc)
+    _signature(doc)
+    return doc
+
+
+FORMS: dict[str, Callable] = {
+    "cong-van": cong_van,
+    "to-trinh": named_document,
+    "bao-cao": named_document,
+    "ke-hoach": named_document,
+    "thong-bao": named_document,
+}

@@ -1,0 +1,1 @@
+"""Renderers behind one interface: DOCX (docxtpl) and HTML (Jinja2 + WeasyPrint)."""

@@ -1,0 +1,76 @@
+"""The DOCX builder: a docxtpl template (Jinja2 typed in Word) filled with a
+context in the sandboxed environment, rules sized, saved reproducibly."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from ..errors import input_error
+from ..files import write_bytes
+from .docx_package import docx_bytes, set_properties, source_date
+from .environment import make_environment, template_error
+from .filters import DOCX_FILTERS
+from . import layout_pass
+
+_ENV = None
+
+
+def environment():
+    global _ENV
+    if _ENV is None:
+        _ENV = make_environment(DOCX_FILTERS)
+    return _ENV
+
+
+def open_template(template: Path) -> DocxTemplate:
+    if not template.exists():
+        raise input_error(f"Không tìm thấy mẫu {template}.")
+    if not zipfile.is_zipfile(template):
+        raise input_error(
+            f"Mẫu {template} không phải tệp Word .docx hợp lệ.",
+            hint="Mở mẫu bằng Word và lưu lại dưới dạng 'Word Document (*.docx)'.",
+        )
+    try:
+        return DocxTemplate(str(template))
+    except Exception as exc:  # python-docx raises many kinds for a broken package
+        raise input_error(f"Không mở được mẫu {template}: {exc}.") from None
+
+
+def missing_variables(tpl: DocxTemplate, context: dict[str, Any]) -> set[str]:
+    """Top-level variables the template uses that the context does not have."""
+    try:
+        names = tpl.get_undeclared_template_variables(environment())
+    except jinja2.TemplateError:
+        return set()  # the render reports the syntax error with its location
+    return {n for n in names if n not in context and n not in ("loop",)}
+
+
+def render_docx_document(template: Path, context: dict[str, Any]):
+    """Fill ``template``; return the python-docx Document (not yet saved)."""
+    tpl = open_template(template)
+    missing = missing_variables(tpl, context)
+    if missing:
+        raise input_error(
+            f"Mẫu {template.name} dùng các giá trị không có trong dữ liệu: {', '.join(sorted(missing))}.",
+            hint="Bổ sung các trường này vào tệp dữ liệu, hoặc sửa tên biến trong mẫu.",
+        )
+    try:
+        tpl.render(context, jinja_env=environment(), autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise template_error(template.name, exc) from None
+    layout_pass.apply(tpl.docx)
+    return tpl.docx
+
+
+def render_docx(template: Path, context: dict[str, Any], out: Path, *, title: str = "", author: str = "",
+                date=None) -> bool:
+    """Fill ``template`` with ``context`` and write ``out`` atomically.
+    Returns False when ``out`` already had exactly these bytes."""
+    doc = render_docx_document(Path(template), context)
+    set_properties(doc, title=title, subject=title, author=author, when=source_date(date))
+    return write_bytes(out, docx_bytes(doc))

@@ -1,0 +1,105 @@
+"""The layout pass after filling a DOCX.
+
+1. Size the short rules (the line under
+the issuing body, under the tiêu ngữ, under a subject line) to the text above
+them, as Decree 30 asks: 1/3–1/2 of the issuing body's line, exactly as long as
+the tiêu ngữ. A rule is a paragraph in one of the rule styles carrying a bottom
+border; its indents set its length, so it stays editable in Word.
+2. Keep the signature block on the same page as the end of the text: the
+   paragraph before a layout table is kept with it (no lone signature page).
+"""
+
+from __future__ import annotations
+
+from docx.document import Document as DocumentObject
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from ..layout import profile as P
+from ..layout.metrics import text_width_mm
+
+RULE_STYLES = {P.ELEMENTS[key].name: ratio for key, ratio in P.RULES.items()}
+
+
+def _style_value(style, attr: str):
+    while style is not None:
+        value = getattr(style.font, attr)
+        if value is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+def _font_of(paragraph: Paragraph) -> tuple[float, bool]:
+    size = bold = None
+    for run in paragraph.runs:
+        if run.text.strip():
+            size = run.font.size.pt if run.font.size else None
+            bold = run.font.bold
+            break
+    if size is None:
+        value = _style_value(paragraph.style, "size")
+        size = value.pt if value is not None else 14.0
+    if bold is None:
+        bold = bool(_style_value(paragraph.style, "bold"))
+    return size, bool(bold)
+
+
+def _container_width_mm(paragraph: Paragraph, section_width_mm: float) -> float:
+    tc = paragraph._p.getparent()
+    if tc is not None and tc.tag == qn("w:tc"):
+        width = tc.find(qn("w:tcPr") + "/" + qn("w:tcW"))
+        if width is not None and width.get(qn("w:type")) == "dxa":
+            return int(width.get(qn("w:w"))) / 56.6929 - 2 * P.CELL_PADDING_MM
+    return section_width_mm
+
+
+def _paragraphs(container):
+    for block in container.iter_inner_content():
+        if isinstance(block, Paragraph):
+            yield block
+        else:
+            for row in block.rows:
+                for cell in row.cells:
+                    yield from _paragraphs(cell)
+
+
+def fit_rules(doc: DocumentObject) -> int:
+    """Set every rule paragraph's length from the text above it; return how many."""
+    section = doc.sections[0]
+    section_width_mm = (section.page_width - section.left_margin - section.right_margin) / 36000
+    fitted = 0
+    previous: Paragraph | None = None
+    for para in _paragraphs(doc):
+        ratio = RULE_STYLES.get(para.style.name if para.style is not None else "")
+        if ratio is not None and previous is not None and previous.text.strip():
+            size, bold = _font_of(previous)
+            longest = max(text_width_mm(line, size, bold) for line in previous.text.split("\n"))
+            width = _container_width_mm(para, section_width_mm)
+            length = min(longest * ratio, width)
+            side = max((width - length) / 2, 0)
+            para.paragraph_format.left_indent = Mm(side)
+            para.paragraph_format.right_indent = Mm(side)
+            para.paragraph_format.first_line_indent = Mm(0)
+            fitted += 1
+        if para.text.strip():
+            previous = para
+    return fitted
+
+
+def keep_tables_with_text(doc: DocumentObject) -> None:
+    """The last text paragraph before each top-level table keeps with it."""
+    previous: Paragraph | None = None
+    for block in doc.iter_inner_content():
+        if isinstance(block, Table):
+            if previous is not None:
+                previous.paragraph_format.keep_with_next = True
+        elif block.text.strip():
+            previous = block
+
+
+def apply(doc: DocumentObject) -> None:
+    fit_rules(doc)
+    keep_tables_with_text(doc)
