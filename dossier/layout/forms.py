@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from docx.enum.section import WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from . import profile as P
-from .docx_blocks import cell_paragraph, layout_table, new_document, paragraph
+from .docx_blocks import cell_paragraph, layout_table, new_document, paragraph, setup_section
 
 
-def _header(doc, with_vv: bool, with_date: bool = True) -> None:
+def _header(doc, with_vv: bool, with_date: bool = True, landscape: bool = False) -> None:
     """Boxes 1–4 (and 5b for a công văn): the two-column header table."""
-    table = layout_table(doc, [P.HEADER_LEFT_COL_MM, P.HEADER_RIGHT_COL_MM], rows=2 if not with_vv else 3)
+    if landscape:
+        widths = [P.LANDSCAPE_HEADER_LEFT_COL_MM, P.LANDSCAPE_TEXT_WIDTH_MM - P.LANDSCAPE_HEADER_LEFT_COL_MM]
+    else:
+        widths = [P.HEADER_LEFT_COL_MM, P.HEADER_RIGHT_COL_MM]
+    table = layout_table(doc, widths, rows=2 if not with_vv else 3)
     left, right = table.rows[0].cells
     cell_paragraph(left, "{%p if issuer.superior %}", "superior", first=True)
     cell_paragraph(left, "{{ issuer.superior|vn_upper }}", "superior")
@@ -79,16 +84,21 @@ def _body(doc) -> None:
     paragraph(doc, "{%p endfor %}", "body")
 
 
-def _signature(doc) -> None:
-    """Boxes 9b and 7: "Nơi nhận" on the left, level with the signer on the right."""
-    table = layout_table(doc, [P.SIGN_LEFT_COL_MM, P.SIGN_RIGHT_COL_MM])
+def _signature_table(doc, landscape: bool = False):
+    text_width = P.LANDSCAPE_TEXT_WIDTH_MM if landscape else P.TEXT_WIDTH_MM
+    table = layout_table(doc, [text_width - P.SIGN_RIGHT_COL_MM, P.SIGN_RIGHT_COL_MM])
     margins = OxmlElement("w:tblCellMar")
     top = OxmlElement("w:top")
     top.set(qn("w:w"), str(int(P.SIGN_TABLE_TOP_PT * 20)))
     top.set(qn("w:type"), "dxa")
     margins.append(top)
     table._tbl.tblPr.append(margins)
-    left, right = table.rows[0].cells
+    return table
+
+
+def _signature(doc, landscape: bool = False) -> None:
+    """Boxes 9b and 7: "Nơi nhận" on the left, level with the signer on the right."""
+    left, right = _signature_table(doc, landscape).rows[0].cells
     cell_paragraph(left, "{%p if distribution is not none %}", "noi_nhan", first=True)
     cell_paragraph(left, "Nơi nhận:", "noi_nhan")
     cell_paragraph(left, "{%p for d in distribution %}", "noi_nhan_item")
@@ -127,10 +137,69 @@ def named_document(doc=None):
     return doc
 
 
+def _signer_cell(cell, who: str) -> None:
+    cell_paragraph(cell, "{%p for line in " + who + ".lines %}", "signer_title", first=True)
+    cell_paragraph(cell, "{{ line|vn_upper }}", "signer_title")
+    cell_paragraph(cell, "{%p endfor %}", "signer_title")
+    cell_paragraph(cell, "{{ " + who + ".name }}", "signer_name")
+
+
+def bien_ban(doc=None):
+    """Biên bản: no place/date line in the header (the time is in the body);
+    the secretary signs on the left, the chair on the right."""
+    doc = doc or new_document()
+    _header(doc, with_vv=False, with_date=False)
+    _type_and_subject(doc)
+    paragraph(doc, "{%p if legal_bases %}", "can_cu")
+    _can_cu(doc)
+    paragraph(doc, "{%p endif %}", "can_cu")
+    _body(doc)
+    left, right = _signature_table(doc).rows[0].cells
+    _signer_cell(left, "secretary")
+    _signer_cell(right, "chair")
+    return doc
+
+
+def _annex(doc) -> None:
+    """A landscape section after the signature: 'Phụ lục' heading, the reference
+    line to the main document, then the table (a sub-document)."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    setup_section(section, landscape=True)
+    section.different_first_page_header_footer = False
+    paragraph(doc, "{{ annex.heading }}", "annex_heading")
+    paragraph(doc, "{{ annex.title|vn_upper }}", "annex_title")
+    paragraph(doc, "{{ annex.reference }}", "annex_ref")
+    paragraph(doc, "", "subject_rule")
+    paragraph(doc, "{{p annex.table }}", "table_text")
+
+
+def report_with_table(doc=None):
+    """Báo cáo (or tờ trình) whose detailed figures follow as a landscape annex table."""
+    doc = named_document(doc)
+    _annex(doc)
+    return doc
+
+
+def landscape_table_document(doc=None):
+    """A whole landscape document built around one large table (district
+    summaries: communes × criteria)."""
+    doc = doc or new_document(landscape=True)
+    _header(doc, with_vv=False, landscape=True)
+    _type_and_subject(doc)
+    _kinh_gui(doc)
+    _body(doc)
+    paragraph(doc, "{{p table }}", "table_text")
+    _signature(doc, landscape=True)
+    return doc
+
+
 FORMS: dict[str, Callable] = {
     "cong-van": cong_van,
     "to-trinh": named_document,
     "bao-cao": named_document,
     "ke-hoach": named_document,
     "thong-bao": named_document,
+    "bien-ban": bien_ban,
+    "bao-cao-kem-bieu": report_with_table,
+    "bang-tong-hop": landscape_table_document,
 }

@@ -28,6 +28,9 @@ HEADER_LEFT_COL_MM = 60.0
 HEADER_RIGHT_COL_MM = TEXT_WIDTH_MM - HEADER_LEFT_COL_MM
 CELL_PADDING_MM = 1.9  # Word's default left/right cell margin (0.08 in)
 
+# In a landscape document the header keeps the same left column, wider right.
+LANDSCAPE_HEADER_LEFT_COL_MM = 90.0
+
 # Signature table: "Nơi nhận" on the left, level with the signer on the right.
 SIGN_LEFT_COL_MM = 72.0
 SIGN_RIGHT_COL_MM = TEXT_WIDTH_MM - SIGN_LEFT_COL_MM

@@ -15,7 +15,7 @@ from ..files import write_bytes
 from .docx_package import docx_bytes, set_properties, source_date
 from .environment import make_environment, template_error
 from .filters import DOCX_FILTERS
-from . import layout_pass
+from . import layout_pass, tables
 
 _ENV = None
 
@@ -59,6 +59,7 @@ def render_docx_document(template: Path, context: dict[str, Any]):
             f"Mẫu {template.name} dùng các giá trị không có trong dữ liệu: {', '.join(sorted(missing))}.",
             hint="Bổ sung các trường này vào tệp dữ liệu, hoặc sửa tên biến trong mẫu.",
         )
+    context = tables.materialise(tpl, context)
     try:
         tpl.render(context, jinja_env=environment(), autoescape=True)
     except jinja2.TemplateError as exc:

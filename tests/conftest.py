@@ -1,0 +1,48 @@
+"""Shared fixtures: the sample documents rendered once per test session."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples" / "tam-duong"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def pytest_collection_modifyitems(config, items):
+    """LibreOffice tests never skip silently in CI: a missing soffice is a failure there."""
+    import os
+
+    if shutil.which("soffice") or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="LibreOffice (soffice) chưa được cài; CI luôn chạy các bài này")
+    for item in items:
+        if "libreoffice" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """Render a sample with a bundled template to DOCX and PDF (cached per session)."""
+    from dossier.render.builders import render
+
+    cache: dict[tuple[str, str, str], Path] = {}
+    out_dir = tmp_path_factory.mktemp("rendered")
+
+    def get(template: str, sample: str, ext: str) -> Path:
+        key = (template, sample, ext)
+        if key not in cache:
+            out = out_dir / f"{template}-{Path(sample).stem}{ext}"
+            render(template, SAMPLES / sample, out)
+            cache[key] = out
+        return cache[key]
+
+    return get
+
+
+def pdftotext(pdf: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", *args, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
