@@ -287,11 +287,10 @@ def bien_ban(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
     ]
     subject = f"Họp đề nghị xét, công nhận {phrase}"
     doc = _base(inp, facts, "bien_ban_hop", "bien-ban", "BB", subject, body, recipients=[], end_mark=False,
-                date=_ref(inp, "bien_ban_hop").date or m.date, year=None)
-    view = document_view(doc)
-    view["secretary"] = {"lines": ["Thư ký"], "name": m.secretary.name}
-    view["chair"] = {"lines": ["Chủ trì"], "name": m.chair.name}
-    return Composed("bien_ban_hop", "bien-ban", "Biên bản họp đề nghị xét, công nhận", view, doc)
+                date=_ref(inp, "bien_ban_hop").date or m.date, year=None,
+                secretary={"title": "Thư ký", "name": m.secretary.name},
+                chair={"title": "Chủ trì", "name": m.chair.name})
+    return Composed("bien_ban_hop", "bien-ban", "Biên bản họp đề nghị xét, công nhận", document_view(doc), doc)
 
 
 def bao_cao_no_dong(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:

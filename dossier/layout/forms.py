@@ -193,6 +193,40 @@ def landscape_table_document(doc=None):
     return doc
 
 
+def quyet_dinh(doc=None):
+    """Quyết định (Mẫu 1.2): issuing-authority line, italic căn cứ (';' … '.'),
+    'Theo đề nghị của …', 'QUYẾT ĐỊNH:', articles 'Điều 1.' in bold, signature,
+    and an optional annex (phụ lục) on a new page listing the items decided."""
+    doc = doc or new_document()
+    _header(doc, with_vv=False)
+    _type_and_subject(doc)
+    paragraph(doc, "{{ authority_line|vn_upper }}", "authority_line")
+    paragraph(doc, "{%p for c in legal_bases %}", "can_cu")
+    paragraph(doc, "{{ c }}{{ '.' if loop.last and not proposal else ';' }}", "can_cu")
+    paragraph(doc, "{%p endfor %}", "can_cu")
+    paragraph(doc, "{%p if proposal %}", "can_cu")
+    paragraph(doc, "{{ proposal }}.", "can_cu")
+    paragraph(doc, "{%p endif %}", "can_cu")
+    paragraph(doc, "QUYẾT ĐỊNH:", "decides")
+    paragraph(doc, "{%p for a in articles %}", "body")
+    article = paragraph(doc, "", "body")
+    article.add_run("{{ a.label }}").bold = True
+    article.add_run(" {{ a.text }}")
+    paragraph(doc, "{%p for c in a.clauses %}", "body")
+    paragraph(doc, "{{ c }}", "body")
+    paragraph(doc, "{%p endfor %}", "body")
+    paragraph(doc, "{%p endfor %}", "body")
+    _signature(doc)
+    paragraph(doc, "{%p if annex %}", "annex_heading")
+    paragraph(doc, "{{ annex.heading }}", "annex_heading").paragraph_format.page_break_before = True
+    paragraph(doc, "{{ annex.title|vn_upper }}", "annex_title")
+    paragraph(doc, "{{ annex.reference }}", "annex_ref")
+    paragraph(doc, "", "subject_rule")
+    paragraph(doc, "{{p annex.table }}", "table_text")
+    paragraph(doc, "{%p endif %}", "annex_heading")
+    return doc
+
+
 FORMS: dict[str, Callable] = {
     "cong-van": cong_van,
     "to-trinh": named_document,
@@ -202,4 +236,5 @@ FORMS: dict[str, Callable] = {
     "bien-ban": bien_ban,
     "bao-cao-kem-bieu": report_with_table,
     "bang-tong-hop": landscape_table_document,
+    "quyet-dinh": quyet_dinh,
 }

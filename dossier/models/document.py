@@ -77,6 +77,20 @@ class Signer(Schema):
         return name
 
 
+class Article(Schema):
+    """One article (Điều) of a decision: its text and optional clauses (khoản)."""
+
+    text: str = Field(min_length=1)
+    clauses: list[str] = Field(default_factory=list)
+
+
+class Signature(Schema):
+    """A plain signature (biên bản: the secretary and the chair)."""
+
+    title: str = Field(min_length=1, description="ví dụ 'Thư ký', 'Chủ trì'")
+    name: str = Field(min_length=1)
+
+
 class OfficialDocument(Schema):
     """One Decree 30 document. Keys are English; values are the document's Vietnamese text."""
 
@@ -90,7 +104,13 @@ class OfficialDocument(Schema):
     subject: str = Field(min_length=1)
     recipients: list[str] = Field(default_factory=list)
     legal_bases: list[str] = Field(default_factory=list)
-    body: list[Any] = Field(min_length=1)
+    body: list[Any] = Field(default_factory=list)
+    authority_line: str | None = Field(None, description="quyết định: dòng thẩm quyền ban hành")
+    proposal: str | None = Field(None, description="quyết định: 'Theo đề nghị của …'")
+    articles: list[Article] = Field(default_factory=list, description="quyết định: các Điều")
+    annex: dict[str, Any] | None = Field(None, description="phụ lục: heading, title, reference, table")
+    secretary: Signature | None = Field(None, description="biên bản: thư ký")
+    chair: Signature | None = Field(None, description="biên bản: chủ trì")
     end_mark: bool = True
     signer: Signer
     distribution: list[str] | None = Field(default_factory=list)
@@ -119,6 +139,13 @@ class OfficialDocument(Schema):
             raise ValueError("cần 'date' (ngày ban hành) hoặc, nếu chưa ký, 'year' (năm) để ghi 'ngày … tháng … năm …'")
         if self.date is not None and self.year is not None and self.date.year != self.year:
             raise ValueError(f"'year' ({self.year}) khác năm của 'date' ({self.date.isoformat()})")
+        if self.kind == "quyet-dinh":
+            if not self.articles or not self.authority_line or not self.legal_bases:
+                raise ValueError("quyết định cần 'authority_line' (thẩm quyền ban hành), 'legal_bases' (căn cứ) và 'articles' (các Điều)")
+        elif self.kind == "bien-ban" and not (self.secretary and self.chair):
+            raise ValueError("biên bản cần 'secretary' (thư ký) và 'chair' (chủ trì) để ký")
+        elif not self.body:
+            raise ValueError("cần 'body' (nội dung văn bản)")
         abbr = KINDS[self.kind][1]
         if abbr and not self.symbol.startswith(abbr + "-"):
             raise ValueError(f"ký hiệu của {KINDS[self.kind][0].lower()} phải bắt đầu bằng '{abbr}-' (nhận được '{self.symbol}')")
@@ -188,6 +215,10 @@ def flatten_body(blocks: list[Any], end_mark: bool) -> list[dict[str, str]]:
     return out
 
 
+def _signature(sig: Signature | None) -> dict[str, Any] | None:
+    return {"lines": [sig.title], "name": sig.name} if sig else None
+
+
 def document_view(doc: OfficialDocument) -> dict[str, Any]:
     """The context every bundled DOCX template receives."""
     type_name, _ = KINDS[doc.kind]
@@ -212,5 +243,14 @@ def document_view(doc: OfficialDocument) -> dict[str, Any]:
         },
         "distribution": None if doc.distribution is None else [_strip_end_punct(d) for d in doc.distribution],
         "archive": doc.archive.strip().removeprefix("Lưu:").strip(),
+        "authority_line": doc.authority_line or "",
+        "proposal": _strip_end_punct(doc.proposal) if doc.proposal else "",
+        "articles": [
+            {"label": f"Điều {i}.", "text": a.text, "clauses": [f"{j}. {c}" for j, c in enumerate(a.clauses, 1)]}
+            for i, a in enumerate(doc.articles, 1)
+        ],
+        "annex": doc.annex,
+        "secretary": _signature(doc.secretary),
+        "chair": _signature(doc.chair),
         "extra": doc.extra,
     }

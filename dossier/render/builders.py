@@ -24,6 +24,8 @@ BUNDLED_DOCX = {
     "bao-cao": "bao-cao.docx",
     "ke-hoach": "ke-hoach.docx",
     "thong-bao": "thong-bao.docx",
+    "quyet-dinh": "quyet-dinh.docx",
+    "bien-ban": "bien-ban.docx",
 }
 OUTPUTS = {".docx": {".docx", ".pdf"}, ".html": {".html", ".pdf"}}
 

@@ -1,0 +1,64 @@
+"""Building a whole output folder atomically: everything is written into a
+private staging folder beside the target, then moved into place file by file
+(each an atomic rename). A failed or interrupted build leaves the previous
+outputs as they were; a lock stops two builds of the same folder colliding."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import build_error
+from .files import TMP_PREFIX
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` (waits for another build of it to finish)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lock_path = folder.parent / f".{folder.name}.lock"
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # another build of the same folder: wait our turn
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def staged(target: Path) -> Iterator[Path]:
+    """Yield a staging folder; on success move its files into ``target``."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with locked(target):
+        stage = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=target.parent))
+        try:
+            yield stage
+            publish(stage, target)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def publish(stage: Path, target: Path) -> list[Path]:
+    """Move every file of ``stage`` to the same place under ``target``; unchanged
+    files are left untouched so their timestamps (and make) stay quiet."""
+    moved = []
+    for src in sorted(p for p in stage.rglob("*") if p.is_file()):
+        dst = target / src.relative_to(stage)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if dst.exists() and dst.read_bytes() == src.read_bytes():
+            continue
+        try:
+            os.replace(src, dst)
+        except OSError as exc:
+            raise build_error(f"Không ghi được {dst}: {exc.strerror}.") from None
+        moved.append(dst)
+    return moved
