@@ -1,0 +1,65 @@
+"""`dossier check`: check a DOCX or PDF against the layout rules of Decree
+30/2020/NĐ-CP.
+
+Readers (:mod:`.docx_reader`, :mod:`.pdf_reader`) turn a file into a neutral
+:class:`~.view.DocumentView`; :mod:`.recognise` names the elements of the
+form; the checks registered in :mod:`.registry` (modules ``checks_*``) report
+findings whose severity comes from ``dossier/layout/decree30.yaml``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import input_error
+from .recognise import Anatomy, recognise
+from .registry import Finding, run_checks
+from .report import Report
+from .view import DocumentView
+
+__all__ = ["Anatomy", "DocumentView", "Finding", "Report", "check_file", "check_view", "read"]
+
+PARTY_NOTE = ("Văn bản của Đảng (Đảng Cộng sản Việt Nam) trình bày theo hướng dẫn riêng của Văn phòng Trung ương "
+              "Đảng, không kiểm tra theo Nghị định 30/2020/NĐ-CP.")
+
+
+def read(path: Path) -> DocumentView:
+    """Read a .docx or .pdf file into a document view."""
+    path = Path(path)
+    if not path.exists():
+        raise input_error(f"Không tìm thấy tệp {path}.")
+    if path.is_dir():
+        raise input_error(f"{path} là một thư mục, không phải tệp văn bản.")
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        from .docx_reader import read_docx
+
+        return read_docx(path)
+    if suffix == ".pdf":
+        from .pdf_reader import read_pdf
+
+        return read_pdf(path)
+    raise input_error(
+        f"Không kiểm tra được tệp {path.name}: chỉ nhận tệp .docx hoặc .pdf.",
+        hint="Với tệp .doc hoặc .odt, mở bằng Word/LibreOffice rồi lưu thành .docx.",
+    )
+
+
+def check_view(view: DocumentView) -> Report:
+    anatomy = recognise(view)
+    if anatomy.party:
+        return Report(view.path, view.source, "party", [], [PARTY_NOTE])
+    findings = run_checks(view, anatomy)
+    notes = []
+    if view.source == "docx" and view.page_count and view.page_count > 1:
+        notes.append("Số trang của tệp .docx là ước lượng; kiểm tra tệp PDF để có vị trí chính xác.")
+    if view.source == "pdf":
+        notes.append("Lề trang của tệp PDF được suy ra từ vị trí chữ.")
+    order = {"error": 0, "warning": 1}
+    findings.sort(key=lambda f: (f.page or 0, order[f.severity]))
+    return Report(view.path, view.source, anatomy.kind, findings, notes)
+
+
+def check_file(path: Path) -> Report:
+    """Check one .docx or .pdf file; raises DossierError when it cannot be read."""
+    return check_view(read(Path(path)))

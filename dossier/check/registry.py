@@ -1,0 +1,70 @@
+"""The check registry: each check is a function registered with the rule ids
+it may report; severities and element names come from ``decree30.yaml``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from ..layout.rules import check_info, check_severity
+from .recognise import Anatomy
+from .view import Block, DocumentView
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str  # error | warning
+    element: str  # Vietnamese
+    page: int | None
+    position: str
+    found: str
+    expected: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Context:
+    view: DocumentView
+    anatomy: Anatomy
+    findings: list[Finding] = field(default_factory=list)
+
+    def report(self, rule: str, found: str, expected: str, block: Block | None = None, *,
+               page: int | None = None, position: str = "", severity: str | None = None) -> None:
+        info = check_info(rule)
+        if block is not None:
+            page = page if page is not None else block.page
+            position = position or block.where()
+        self.findings.append(Finding(rule, severity or check_severity(rule), str(info.element), page, position,
+                                     found, expected))
+
+
+CheckFn = Callable[[Context], None]
+CHECKS: list[tuple[tuple[str, ...], CheckFn]] = []
+
+
+def check(*rule_ids: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a check function that may report the given rule ids."""
+    for rule_id in rule_ids:
+        check_info(rule_id)  # fails at import when the YAML lacks the id
+
+    def register(func: CheckFn) -> CheckFn:
+        CHECKS.append((rule_ids, func))
+        return func
+
+    return register
+
+
+def registered_ids() -> set[str]:
+    return {rule for ids, _ in CHECKS for rule in ids}
+
+
+def run_checks(view: DocumentView, anatomy: Anatomy) -> list[Finding]:
+    from . import checks_body, checks_closing, checks_header, checks_page  # noqa: F401 - registration
+
+    ctx = Context(view, anatomy)
+    for _, func in CHECKS:
+        func(ctx)
+    return ctx.findings
