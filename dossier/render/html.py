@@ -1,0 +1,250 @@
+"""HTML templates to PDF: Jinja2 (sandboxed) + WeasyPrint, locked down.
+
+* Templates are loaded from ``templates/html/`` (or an explicit path) and run
+  in the project's sandboxed environment (:mod:`dossier.render.environment`):
+  no Python internals, undefined values are errors, every value is escaped, so
+  data that looks like HTML or a URL is shown as text.
+* WeasyPrint fetches resources through :class:`GuardedFetcher`: ``data:`` URLs,
+  and ``file://`` URLs under ``templates/``, ``fonts/`` and the paths a caller
+  allows explicitly (annex images). Everything else (network, other local
+  files) is refused, and a refusal is an error naming the URL.
+* WeasyPrint is imported and its font configuration created once per process,
+  after :func:`dossier.fonts.use_project_fonts` has pointed fontconfig at
+  ``fonts/`` (Liberation Serif answers for "Times New Roman").
+* Output is deterministic: no dates are taken from the clock and the PDF
+  identifier is derived from the HTML, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..errors import Problem, build_error, input_error
+from ..files import atomic_path
+from ..fonts import use_project_fonts
+from ..paths import FONTS_DIR, TEMPLATES_DIR
+from .environment import make_environment, template_error
+
+HTML_TEMPLATES_DIR = TEMPLATES_DIR / "html"
+
+_lock = threading.RLock()
+_weasy: dict[str, Any] = {}
+
+
+def _weasyprint() -> tuple[Any, Any]:
+    """(weasyprint module, shared FontConfiguration), created once per process."""
+    with _lock:
+        if not _weasy:
+            use_project_fonts()
+            import weasyprint
+            from weasyprint.text.fonts import FontConfiguration
+
+            _weasy["module"] = weasyprint
+            _weasy["fonts"] = FontConfiguration()
+        return _weasy["module"], _weasy["fonts"]
+
+
+def _guarded_fetcher_class() -> type:
+    weasyprint, _ = _weasyprint()
+    from weasyprint.urls import URLFetcher, URLFetchingError
+
+    class GuardedFetcher(URLFetcher):
+        """Only ``data:`` and ``file://`` under the allowed roots; nothing else."""
+
+        def __init__(self, roots: Iterable[Path]) -> None:
+            super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False)
+            self.roots = [Path(r).resolve() for r in roots]
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if any(path == root or path.is_relative_to(root) for root in self.roots) and path.is_file():
+                    return super().fetch(url, headers)
+            self.refused.append(url[:200])
+            raise URLFetchingError(f"refused by dossier: {url[:200]}")
+
+    return GuardedFetcher
+
+
+@dataclass
+class HtmlResult:
+    """What a render produced: the PDF bytes and WeasyPrint's warnings."""
+
+    pdf: bytes
+    warnings: list[str] = field(default_factory=list)
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "HarfBuzz-Subset" not in message:  # about the machine, not the document
+            self.messages.append(message)
+
+
+@contextlib.contextmanager
+def _fixed_epoch(epoch: int | None) -> Iterator[None]:
+    """Font subsetting (fontTools) stamps fonts with the time unless
+    SOURCE_DATE_EPOCH is set: set it for the render when the caller has not."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    if previous is None or epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch if epoch is not None else previous or 0))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def _lines(value: str | Iterable[str]) -> Markup:
+    """Several lines, separated by <br> (each escaped)."""
+    lines = value.split("\n") if isinstance(value, str) else list(value)
+    return Markup("<br>").join(escape(line) for line in lines)
+
+
+def _project_filters() -> dict[str, Callable[..., Any]]:
+    """The project's HTML filter registry; the pages dossier draws need only ``lines``."""
+    try:
+        from .filters import HTML_FILTERS
+    except (ImportError, AttributeError):  # the Vietnamese text rules are optional here
+        return {"lines": _lines}
+    return {"lines": _lines, **HTML_FILTERS}
+
+
+def _environment(template_dir: Path, filters: Mapping[str, Callable[..., Any]] | None) -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader([str(template_dir), str(HTML_TEMPLATES_DIR)], encoding="utf-8")
+    return make_environment({**_project_filters(), **(filters or {})}, loader)
+
+
+def _resolve_template(template_name_or_path: str | os.PathLike[str]) -> tuple[Path, str]:
+    """(folder to load from, template name) for a bundled name or a file path."""
+    candidate = Path(template_name_or_path)
+    if candidate.suffix and (candidate.is_absolute() or candidate.exists()) and candidate.is_file():
+        return candidate.resolve().parent, candidate.name
+    name = str(template_name_or_path)
+    if not name.endswith(".html"):
+        name += ".html"
+    if not (HTML_TEMPLATES_DIR / name).is_file():
+        raise input_error(
+            f"Không tìm thấy mẫu HTML «{template_name_or_path}».",
+            hint=f"Các mẫu có sẵn nằm trong {HTML_TEMPLATES_DIR}.",
+        )
+    return HTML_TEMPLATES_DIR, name
+
+
+def render_html_string(
+    template_name_or_path: str | os.PathLike[str],
+    context: Mapping[str, Any],
+    *,
+    filters: Mapping[str, Callable[..., Any]] | None = None,
+) -> str:
+    """Fill an HTML template with ``context`` in the sandbox and return the HTML text."""
+    folder, name = _resolve_template(template_name_or_path)
+    env = _environment(folder, filters)
+    try:
+        return env.get_template(name).render(dict(context))
+    except jinja2.TemplateError as exc:
+        raise template_error(name, exc) from None
+
+
+def html_to_pdf_bytes(
+    html: str,
+    *,
+    base_dir: Path = HTML_TEMPLATES_DIR,
+    allowed_paths: Iterable[str | os.PathLike[str]] = (),
+    strict: bool = True,
+    label: str = "HTML",
+    source_date_epoch: int | None = None,
+) -> HtmlResult:
+    """Lay out ``html`` with WeasyPrint and return the PDF bytes (no file written).
+
+    Relative URLs resolve against ``base_dir``. With ``strict`` a refused URL
+    (network, a file outside the allowed folders) is an error; otherwise it is
+    counted in the warnings.
+    """
+    weasyprint, font_config = _weasyprint()
+    fetcher = _guarded_fetcher_class()([TEMPLATES_DIR, FONTS_DIR, base_dir, *map(Path, allowed_paths)])
+    collector = _WarningCollector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        document = weasyprint.HTML(
+            string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher, media_type="print"
+        )
+        identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+        with _lock, _fixed_epoch(source_date_epoch):
+            pdf = document.write_pdf(font_config=font_config, pdf_identifier=identifier)
+    except jinja2.TemplateError:
+        raise
+    except Exception as exc:  # WeasyPrint has no error hierarchy of its own
+        raise build_error(f"Không dựng được trang PDF từ {label}: {exc}.") from exc
+    finally:
+        logger.removeHandler(collector)
+    if fetcher.refused and strict:
+        raise input_error(
+            f"Mẫu {label} yêu cầu tài nguyên không được phép tải.",
+            [Problem(label, f"địa chỉ bị chặn: {url}") for url in fetcher.refused],
+            hint="Mẫu chỉ được dùng tệp trong thư mục templates/, fonts/ và các tệp phụ lục được chỉ định; "
+            "không được tải từ mạng.",
+        )
+    return HtmlResult(pdf, [*(f"bị chặn: {u}" for u in fetcher.refused), *collector.messages])
+
+
+def render_html_bytes(
+    template_name_or_path: str | os.PathLike[str],
+    context: Mapping[str, Any],
+    *,
+    filters: Mapping[str, Callable[..., Any]] | None = None,
+    allowed_paths: Iterable[str | os.PathLike[str]] = (),
+    strict: bool = True,
+) -> HtmlResult:
+    """Fill a template and lay it out; return the PDF bytes and warnings."""
+    folder, name = _resolve_template(template_name_or_path)
+    html = render_html_string(template_name_or_path, context, filters=filters)
+    return html_to_pdf_bytes(html, base_dir=folder, allowed_paths=allowed_paths, strict=strict, label=name)
+
+
+def render_html_pdf(
+    template_name_or_path: str | os.PathLike[str],
+    context: Mapping[str, Any],
+    out_pdf: str | os.PathLike[str],
+    *,
+    filters: Mapping[str, Callable[..., Any]] | None = None,
+    allowed_paths: Iterable[str | os.PathLike[str]] = (),
+    strict: bool = True,
+) -> list[str]:
+    """Render an HTML template to ``out_pdf`` (atomically); return WeasyPrint's warnings.
+
+    ``template_name_or_path``: a name under ``templates/html/`` (``"cover"`` or
+    ``"cover.html"``) or a path to an HTML file. ``context``: the template's
+    variables. ``filters``: extra Jinja filters on top of the project's HTML
+    filters. ``allowed_paths``: extra files or folders the template may load
+    (e.g. annex images); nothing else outside templates/ and fonts/ is read.
+    """
+    result = render_html_bytes(
+        template_name_or_path, context, filters=filters, allowed_paths=allowed_paths, strict=strict
+    )
+    with atomic_path(out_pdf) as tmp:
+        tmp.write_bytes(result.pdf)
+    return result.warnings
