@@ -306,14 +306,10 @@ def build_clerk_letter(path: Path) -> Path:
     r1 = _rule(doc, 165, 18)
     r1.paragraph_format.left_indent = Mm(21)
     r1.paragraph_format.right_indent = Mm(165 - 39)
-    vml = doc.add_paragraph().add_run()._r
-    pict = OxmlElement("w:pict")
-    from lxml import etree
-
-    vline = etree.SubElement(pict, "{urn:schemas-microsoft-com:vml}line", nsmap={"v": "urn:schemas-microsoft-com:vml"})
-    vline.set("from", "0,0")
-    vline.set("to", f"{text_width_mm('Độc lập - Tự do - Hạnh phúc', 14, True) * 72 / 25.4:.1f}pt,0")
-    vml.append(pict)
+    tn_len = text_width_mm("Độc lập - Tự do - Hạnh phúc", 14, True)
+    r2 = _rule(doc, 165, tn_len)
+    r2.paragraph_format.left_indent = Mm(113 - tn_len / 2)
+    r2.paragraph_format.right_indent = Mm(165 - 113 - tn_len / 2)
     line("\tSố: 12/UBND-VP\tSơn Bình, ngày 05 tháng 01 năm 2025", "Dau", {1: {"bold": False}, 2: {"bold": False, "italic": True, "size": Pt(14)}})
     vv = line("\tV/v báo cáo kết quả xây dựng nông thôn mới", "Dau", {1: {"bold": False, "size": Pt(12)}})
     vv.paragraph_format.space_before = Pt(6)

@@ -34,7 +34,7 @@ def signature(ctx: Context) -> None:
     own_titles = [fold_tone(t) for t in rules().signing.own_titles]
     for k, (b, line) in enumerate(lines):
         m = loose.match(line)
-        has_prefix = bool(re.match(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]", line))
+        has_prefix = bool(re.match(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)(\s*[.:]|\s)", line))
         if has_prefix and not strict.match(line):
             ctx.report("signature.prefix", f"'{line}'", "chữ viết tắt thẩm quyền ký 'TM.', 'KT.', 'TL.', 'TUQ.' hoặc "
                        "'Q.', có dấu chấm và một dấu cách, ví dụ 'KT. CHỦ TỊCH'", b)

@@ -227,10 +227,17 @@ def date_line(ctx: Context) -> None:
     expect_size(ctx, "date.size", b, "dia_danh_thoi_gian")
 
 
-@check("ten_loai.style", "trich_yeu.style", "trich_yeu.rule")
+@check("kind.ten_loai", "ten_loai.style", "trich_yeu.style", "trich_yeu.rule")
 def type_and_subject(ctx: Context) -> None:
     a = ctx.anatomy
-    if a.party or a.ten_loai is None:
+    if a.party:
+        return
+    if a.kind == "cong_van":
+        start = ctx.view.blocks.index(a.vv) + 1 if a.vv in ctx.view.blocks else 0
+        for b in ctx.view.blocks[start:start + 4]:
+            if fold_tone(b.text).upper().rstrip(":") == "CÔNG VĂN":
+                ctx.report("kind.ten_loai", f"'{b.text}'", "công văn không có dòng tên loại; trích yếu ghi ở dòng 'V/v …'", b)
+    if a.ten_loai is None:
         return
     b = a.ten_loai
     element_style(ctx, "ten_loai.style", b, "ten_loai")

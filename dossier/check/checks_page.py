@@ -57,6 +57,14 @@ def margins(ctx: Context) -> None:
                            f"lề {SIDE_VI[side]} {rng} mm", page=page, position=p.label or "", severity=sev)
 
 
+def _text_centre_shift(view, page: int | None) -> float:
+    """How far the text-area centre lies right of the page centre (PDF)."""
+    for p in view.pages:
+        if p.first_page == page and p.margins_mm.get("left") is not None and p.margins_mm.get("right") is not None:
+            return (p.margins_mm["left"] - p.margins_mm["right"]) / 2
+    return 0.0
+
+
 def _has_full_lines(ctx: Context, page: int | None) -> bool:
     return any(b.page == page and b.align == "justify" for b in ctx.view.blocks)
 
@@ -114,7 +122,7 @@ def page_numbers(ctx: Context) -> None:
         if m.where != "top":
             ctx.report("page_number.position", "số trang ở lề dưới (chân trang)",
                        "số trang canh giữa trong phần lề trên", page=page, position=m.label)
-        elif m.centred is False or (m.offset_mm is not None and abs(m.offset_mm) > tol):
+        elif m.centred is False or (m.offset_mm is not None and min(abs(m.offset_mm), abs(m.offset_mm - _text_centre_shift(view, m.page))) > tol):
             found = "số trang không canh giữa" if m.offset_mm is None else f"số trang lệch {num(abs(m.offset_mm))} mm so với giữa trang"
             ctx.report("page_number.position", found, "số trang canh giữa theo chiều ngang trong lề trên",
                        page=page, position=m.label)

@@ -215,20 +215,29 @@ def _joins(prev: _Line, cur: _Line, prev_side: str, side: str, right: float, lef
 def _paragraphs(lines: list[_Line], page: int, left: float, right: float, width_mm: float) -> list[Block]:
     blocks: list[Block] = []
     last_by_side: dict[str, tuple[Block, _Line]] = {}
+    previous: tuple[Block, _Line] | None = None
     for ln in lines:
         side = _side(ln, left, right)
-        prev = last_by_side.get(side)
-        if prev is not None and prev[0] is blocks[-1] or (prev is not None and _is_same_row_neighbour(prev, blocks, ln)):
-            block, prev_line = prev
-            if _joins(prev_line, ln, side, side, right, left):
-                block.spans.append(Span(" ", prev_line.spans[-1].font, ln.size))
-                block.spans.extend(ln.spans)
-                block.x0_mm = min(block.x0_mm, ln.x0 * PT_MM)
-                block.x1_mm = max(block.x1_mm, ln.x1 * PT_MM)
-                block.bottom_mm = ln.bottom * PT_MM
-                block.lines.append((ln.x0 * PT_MM, ln.x1 * PT_MM, ln.top * PT_MM))
-                last_by_side[side] = (block, ln)
-                continue
+        target = None
+        # the last, shorter line of a justified paragraph
+        if previous is not None and previous[0].side == "full" and _joins(previous[1], ln, "full", "full", right, left):
+            target = previous
+        else:
+            prev = last_by_side.get(side)
+            if prev is not None and (prev[0] is blocks[-1] or _is_same_row_neighbour(prev, blocks, ln)):
+                if _joins(prev[1], ln, side, side, right, left):
+                    target = prev
+        if target is not None:
+            block, prev_line = target
+            block.spans.append(Span("\n", prev_line.spans[-1].font, ln.size))
+            block.spans.extend(ln.spans)
+            block.x0_mm = min(block.x0_mm, ln.x0 * PT_MM)
+            block.x1_mm = max(block.x1_mm, ln.x1 * PT_MM)
+            block.bottom_mm = ln.bottom * PT_MM
+            block.lines.append((ln.x0 * PT_MM, ln.x1 * PT_MM, ln.top * PT_MM))
+            last_by_side[block.side] = (block, ln)
+            previous = (block, ln)
+            continue
         block = Block(
             spans=list(ln.spans), page=page, side=side, x0_mm=ln.x0 * PT_MM, x1_mm=ln.x1 * PT_MM,
             top_mm=ln.top * PT_MM, bottom_mm=ln.bottom * PT_MM,
@@ -240,9 +249,10 @@ def _paragraphs(lines: list[_Line], page: int, left: float, right: float, width_
         block.space_before_pt = gap
         blocks.append(block)
         last_by_side[side] = (block, ln)
+        previous = (block, ln)
     for b in blocks:
         b.align = _alignment(b, left, right)
-        if len(b.lines) >= 1 and b.side == "full":
+        if b.side == "full":
             b.first_line_indent_mm = b.lines[0][0] - (min(x0 for x0, _, _ in b.lines[1:]) if len(b.lines) > 1 else left)
     return blocks
 

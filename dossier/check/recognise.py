@@ -16,9 +16,9 @@ from .view import Block, DocumentView
 
 HEADER_SCAN = 30  # the header lies within the first blocks
 _SO = re.compile(r"^S[ốo]\s*(?::|[0-9]|/|\s*$)", re.I)
-_DATE = re.compile(r"^[^,]{1,60},\s*ngày\b")
+_DATE = re.compile(r"^[^,]{1,60},\s*(ngày\b|[0-9]{1,2}\s*[/.-])")
 _VV = re.compile(r"^[Vv]\s*/\s*[Vv]\b")
-_PREFIX = re.compile(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]")
+_PREFIX = re.compile(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)(\s*[.:]|\s)")
 _KINH_GUI = re.compile(r"^Kính gửi")
 _NOI_NHAN = re.compile(r"^Nơi nhận")
 _DIEU = re.compile(r"^Điều\s+[0-9]+")
@@ -98,10 +98,9 @@ def recognise(view: DocumentView) -> Anatomy:
     header_items = [x for x in (a.quoc_hieu, a.tieu_ngu, a.so, a.date, a.vv, *a.issuer, *a.superior) if x]
     end = max((_pos(blocks, x) for x in header_items), default=-1) + 1
     # continuation lines of the V/v subject (PDF lines, or extra paragraphs in the same cell)
-    if a.vv is not None:
+    if a.vv is not None and a.vv.cell is not None:
         k = _pos(blocks, a.vv) + 1
-        while k < len(blocks) and k <= end + 3 and blocks[k].side == a.vv.side and (
-                a.vv.cell is None or blocks[k].cell == a.vv.cell) and blocks[k].side != "full":
+        while k < len(blocks) and k <= end + 3 and blocks[k].cell == a.vv.cell:
             k += 1
         end = max(end, k)
     _type_and_subject(a, blocks, end)
@@ -207,7 +206,7 @@ def _signature_and_recipients(a: Anatomy, blocks: list[Block], end: int) -> None
                 continue
             if b.text.startswith("(") or b.text.startswith("["):
                 continue
-            if not is_upper(b.text):
+            if not is_upper(b.text) or _looks_like_name(b.text):
                 name = b
             break
         if name is None and len(group) >= 2 and _looks_like_name(group[-1].text):
@@ -257,7 +256,8 @@ def _body(a: Anatomy, blocks: list[Block], end: int) -> None:
     a.kinh_gui = _first(region, lambda b: bool(_KINH_GUI.match(b.text)))
     if a.kinh_gui is not None:
         k = region.index(a.kinh_gui) + 1
-        while k < len(region) and region[k].text.startswith("-") and region[k].align != "justify":
+        while k < len(region) and region[k].align != "justify" and (
+                region[k].text.startswith("-") or (region[k].left_indent_mm or 0) >= 20 or region[k].side != "full"):
             a.kinh_gui_items.append(region[k])
             k += 1
         # a PDF line or DOCX paragraph that continues the last recipient
