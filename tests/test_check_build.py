@@ -73,6 +73,40 @@ GOOD = {
     "name": "Phong Vĩnh Cường",
     "page_number": "from2",  # from2 | all | none | footer
     "page_number_size": 14,
+    # named documents (quyết định, tờ trình, biên bản …): a type-name line instead of V/v
+    "heading": None,
+    "subject": "Về việc công nhận xã Sơn Bình đạt chuẩn nông thôn mới năm 2024",
+    "subject_rule": 0.4,
+    "authority": None,
+    "can_cu": [],
+    "can_cu_italic": True,
+    "decides": None,
+    "articles": [],
+    "annexes": [],
+}
+
+DECISION = {
+    "heading": "QUYẾT ĐỊNH",
+    "so": "Số: 15/QĐ-UBND",
+    "vv": None,
+    "kinh_gui": [],
+    "authority": "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN TAM ĐƯỜNG",
+    "can_cu": [
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+        "Căn cứ Quyết định số 18/2022/QĐ-TTg ngày 02 tháng 8 năm 2022 của Thủ tướng Chính phủ;",
+        "Theo đề nghị của Trưởng phòng Nông nghiệp và Phát triển nông thôn huyện.",
+    ],
+    "decides": "QUYẾT ĐỊNH:",
+    "articles": [
+        ("Điều 1.", "Công nhận xã Sơn Bình đạt chuẩn nông thôn mới năm 2024."),
+        ("Điều 2.", "Quyết định này có hiệu lực kể từ ngày ký."),
+        ("Điều 3.", "Chánh Văn phòng HĐND và UBND huyện, Chủ tịch UBND xã Sơn Bình chịu trách nhiệm thi hành "
+                    "Quyết định này./."),
+    ],
+    "body": [],
+    "signer": ["CHỦ TỊCH"],
+    "name": "Nguyễn Văn An",
+    "noi_nhan_items": ["- Như Điều 3;", "- Lưu: VT, NN."],
 }
 
 
@@ -223,8 +257,24 @@ def build_cong_van(path: Path, **changes) -> Path:
         _para(left, p["vv"], p, p["vv_size"], bold=p["vv_bold"], before=6)
     if p["date"]:
         _para(right, p["date"], p, p["date_size"], italic=p["date_italic"], first=True, before=6)
+    if p["heading"]:
+        _para(doc, p["heading"], p, 14, bold=True, before=18)
+        _para(doc, p["subject"], p, 14, bold=True)
+        _rule(doc, text_w, text_width_mm(p["subject"], 14, True) * p["subject_rule"])
+    if p["authority"]:
+        _para(doc, p["authority"], p, 14, bold=True, before=12)
+    for text in p["can_cu"]:
+        _para(doc, text, p, 14, italic=p["can_cu_italic"], align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=6, indent=10)
+    if p["decides"]:
+        _para(doc, p["decides"], p, 14, bold=True, before=12)
+    for label, text in p["articles"]:
+        para = _para(doc, label, p, 14, bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=6, indent=10)
+        run = para.add_run(" " + text)
+        run.font.size = Pt(14)
+        _fonts(run._r.get_or_add_rPr(), p["font"])
     # Kính gửi
-    _para(doc, "Kính gửi:", p, 14, align=WD_ALIGN_PARAGRAPH.LEFT, before=12, indent=0).paragraph_format.left_indent = Mm(35)
+    if p["kinh_gui"]:
+        _para(doc, "Kính gửi:", p, 14, align=WD_ALIGN_PARAGRAPH.LEFT, before=12, indent=0).paragraph_format.left_indent = Mm(35)
     for item in p["kinh_gui"]:
         _para(doc, item, p, 14, align=WD_ALIGN_PARAGRAPH.LEFT).paragraph_format.left_indent = Mm(45)
     for text in p["body"]:
@@ -245,6 +295,12 @@ def build_cong_van(path: Path, **changes) -> Path:
               first=target is left)
         for item in p["noi_nhan_items"]:
             _para(target, item, p, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for heading, title in p["annexes"]:
+        para = _para(doc, heading, p, 14, bold=True)
+        para.paragraph_format.page_break_before = True
+        _para(doc, title, p, 14, bold=True)
+        _para(doc, "(Kèm theo Quyết định số 15/QĐ-UBND ngày 05 tháng 01 năm 2025 của Chủ tịch UBND huyện)", p, 14,
+              italic=True)
     doc.save(str(path))
     return path
 

@@ -134,3 +134,65 @@ def test_every_rule_in_the_yaml_has_a_check_and_sure_rules_are_errors():
     for rule_id, info in rules().checks.items():
         expected = "error" if info.confidence == "sure" else "warning"
         assert rules().severity[info.confidence] == expected, rule_id
+
+
+# --- named documents -------------------------------------------------------
+from .test_check_build import DECISION  # noqa: E402
+
+
+def decision(tmp_path, name="qd.docx", **changes):
+    params = dict(DECISION)
+    params.update(changes)
+    return build_cong_van(tmp_path / name, **params)
+
+
+def test_good_decision_has_no_errors(tmp_path):
+    report = check_file(decision(tmp_path))
+    assert report.kind == "quyet_dinh"
+    assert report.errors == [], report.as_text()
+
+
+@pytest.mark.parametrize(("changes", "rule", "words"), [
+    ({"so": "Số: 15/TTr-UBND"}, "so.type", "QĐ"),
+    ({"can_cu_italic": False}, "can_cu.style", "in nghiêng"),
+    ({"can_cu": ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015.",
+                 "Theo đề nghị của Trưởng phòng Nông nghiệp và Phát triển nông thôn huyện."]},
+     "can_cu.punctuation", "';'"),
+    ({"articles": [("Điều 1.", "Công nhận."), ("Điều 3.", "Thi hành./.")]}, "dieu.numbering", "Điều 2."),
+    ({"decides": None}, "quyet_dinh.label", "QUYẾT ĐỊNH:"),
+    ({"subject_rule": 1.0}, "trich_yeu.rule", "1/3–1/2"),
+    ({"annexes": [("Phụ lục 1", "DANH SÁCH A"), ("Phụ lục 2", "DANH SÁCH B")]}, "phu_luc.numbering", "La Mã"),
+], ids=["symbol type", "căn cứ upright", "căn cứ punctuation", "article numbers", "no QUYẾT ĐỊNH:", "subject rule",
+        "annex numbers"])
+def test_broken_decision_is_caught(tmp_path, changes, rule, words):
+    report = check_file(decision(tmp_path, **changes))
+    hits = [f for f in report.findings if f.rule == rule]
+    assert hits, report.as_text()
+    assert any(words in f.expected or words in f.found for f in hits), report.as_text()
+
+
+def test_decision_with_roman_annexes_passes(tmp_path):
+    report = check_file(decision(tmp_path, annexes=[("Phụ lục I", "DANH SÁCH A"), ("Phụ lục II", "DANH SÁCH B")]))
+    assert report.errors == [], report.as_text()
+
+
+def test_bien_ban_has_no_date_in_header(tmp_path):
+    params = dict(heading="BIÊN BẢN", subject="Họp xét công nhận xã đạt chuẩn nông thôn mới", so="Số: 03/BB-UBND",
+                  vv=None, kinh_gui=[], noi_nhan=False, signer=["CHỦ TỊCH"], name="Nguyễn Văn An")
+    ok = check_file(build_cong_van(tmp_path / "bb.docx", date=None, **params))
+    assert ok.kind == "bien_ban" and ok.errors == [], ok.as_text()
+    dated = check_file(build_cong_van(tmp_path / "bb2.docx", **params))
+    assert "date.in_header" in dated.rule_ids()
+
+
+@pytest.mark.parametrize("heading,abbr,kind", [("TỜ TRÌNH", "TTr", "to_trinh"), ("BÁO CÁO", "BC", "bao_cao"),
+                                               ("KẾ HOẠCH", "KH", "ke_hoach")])
+def test_other_named_documents_are_recognised(tmp_path, heading, abbr, kind):
+    report = check_file(build_cong_van(tmp_path / "x.docx", heading=heading, so=f"Số: 21/{abbr}-UBND", vv=None))
+    assert report.kind == kind
+    assert report.errors == [], report.as_text()
+
+
+def test_cong_van_with_a_type_name_line(tmp_path):
+    report = check_file(build_cong_van(tmp_path / "cv.docx", heading="CÔNG VĂN"))
+    assert "kind.ten_loai" in report.rule_ids(), report.as_text()

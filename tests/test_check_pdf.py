@@ -12,7 +12,7 @@ import pytest
 
 from dossier.check import check_file
 
-from .test_check_build import build_clerk_letter, build_cong_van, convert, soffice
+from .test_check_build import DECISION, build_clerk_letter, build_cong_van, convert, soffice
 
 pytestmark = pytest.mark.libreoffice
 
@@ -57,6 +57,9 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("check-pdf")
     paths = [build_cong_van(src / f"{name}.docx", **changes) for name, (changes, _) in VARIANTS.items()]
     paths.append(build_clerk_letter(src / "clerk.docx"))
+    paths.append(build_cong_van(src / "decision.docx", **DECISION))
+    paths.append(build_cong_van(src / "decision_bad.docx", **{**DECISION, "can_cu_italic": False,
+                                                              "so": "Số: 7/QĐ-UBND"}))
     convert_all(paths, "pdf", out)
     return {p.stem: out / f"{p.stem}.pdf" for p in paths}
 
@@ -78,6 +81,14 @@ def test_broken_pdf_is_caught(pdfs, name):
     report = check_file(pdfs[name])
     assert rule in report.rule_ids(), report.as_text()
     assert report.failed()
+
+
+def test_decision_pdf(pdfs):
+    report = check_file(pdfs["decision"])
+    assert report.kind == "quyet_dinh"
+    assert report.errors == [], report.as_text()
+    bad = check_file(pdfs["decision_bad"])
+    assert {"can_cu.style", "so.leading_zero"} <= bad.rule_ids(), bad.as_text()
 
 
 def test_docx_written_by_libreoffice_from_odt(tmp_path):

@@ -199,6 +199,8 @@ def _joins(prev: _Line, cur: _Line, prev_side: str, side: str, right: float, lef
     text = cur.text
     if re.match(r"^(- |[0-9]+\. |[a-zđ]\) |Điều [0-9]|Nơi nhận|Kính gửi|(TM|KT|TL|TUQ|Q)\. )", text):
         return False
+    if _upper(prev.text) != _upper(text):  # "QUYẾT ĐỊNH" over "Về việc …"
+        return False
     prev_bold = all(s.bold for s in prev.spans if s.text.strip())
     cur_bold = all(s.bold for s in cur.spans if s.text.strip())
     if prev_bold != cur_bold:
@@ -210,6 +212,11 @@ def _joins(prev: _Line, cur: _Line, prev_side: str, side: str, right: float, lef
     c_prev, c_cur = (prev.x0 + prev.x1) / 2, (cur.x0 + cur.x1) / 2
     return abs(c_prev - c_cur) * PT_MM < 3 and side != "full" or (
         side == "full" and abs(c_prev - c_cur) * PT_MM < 3 and prev.x1 * PT_MM < right - 3 and prev.x0 * PT_MM > left + 3)
+
+
+def _upper(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(ch == ch.upper() for ch in letters)
 
 
 def _paragraphs(lines: list[_Line], page: int, left: float, right: float, width_mm: float) -> list[Block]:
@@ -283,6 +290,8 @@ def _alignment(b: Block, left: float, right: float) -> str:
     x0, x1, _ = rows[0]
     if abs(x1 - right) < 2 and x0 > left + 15:
         return "right"
+    if x1 > right - 3:
+        return "justify"
     if abs((x0 + x1) / 2 - (left + right) / 2) < 3 and x0 > left + 5:
         return "center"
     return "left"

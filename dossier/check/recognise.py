@@ -174,10 +174,14 @@ def _signature_and_recipients(a: Anatomy, blocks: list[Block], end: int) -> None
             start = i
     if start is None and a.noi_nhan is not None:
         n = rest.index(a.noi_nhan)
-        for i in range(max(n - 3, 0), min(n + 12, len(rest))):
+        order = list(range(n + 1, min(n + 12, len(rest)))) + list(range(n - 1, max(n - 4, -1), -1))
+        for i in order:
             b = rest[i]
-            if is_upper(b.text) and b.any_bold and b.side != "left" and b is not a.noi_nhan:
+            if is_upper(b.text) and b.any_bold and b.side == "right" and not b.in_grid_table:
                 start = i
+                while start > 0 and _same_column(b, rest[start - 1]) and is_upper(rest[start - 1].text) \
+                        and rest[start - 1].any_bold:
+                    start -= 1
                 break
     if start is None:
         # signer with no prefix at the end of the document: last upper-case bold right-side lines
