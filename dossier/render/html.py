@@ -218,11 +218,13 @@ def render_html_bytes(
     filters: Mapping[str, Callable[..., Any]] | None = None,
     allowed_paths: Iterable[str | os.PathLike[str]] = (),
     strict: bool = True,
+    source_date_epoch: int | None = None,
 ) -> HtmlResult:
     """Fill a template and lay it out; return the PDF bytes and warnings."""
     folder, name = _resolve_template(template_name_or_path)
     html = render_html_string(template_name_or_path, context, filters=filters)
-    return html_to_pdf_bytes(html, base_dir=folder, allowed_paths=allowed_paths, strict=strict, label=name)
+    return html_to_pdf_bytes(html, base_dir=folder, allowed_paths=allowed_paths, strict=strict, label=name,
+                             source_date_epoch=source_date_epoch)
 
 
 def render_html_pdf(
@@ -233,6 +235,7 @@ def render_html_pdf(
     filters: Mapping[str, Callable[..., Any]] | None = None,
     allowed_paths: Iterable[str | os.PathLike[str]] = (),
     strict: bool = True,
+    source_date_epoch: int | None = None,
 ) -> list[str]:
     """Render an HTML template to ``out_pdf`` (atomically); return WeasyPrint's warnings.
 
@@ -241,9 +244,12 @@ def render_html_pdf(
     variables. ``filters``: extra Jinja filters on top of the project's HTML
     filters. ``allowed_paths``: extra files or folders the template may load
     (e.g. annex images); nothing else outside templates/ and fonts/ is read.
+    ``strict``: a refused URL is an error (else a warning). ``source_date_epoch``:
+    fixes the timestamps font subsetting writes (default: SOURCE_DATE_EPOCH or 0).
     """
     result = render_html_bytes(
-        template_name_or_path, context, filters=filters, allowed_paths=allowed_paths, strict=strict
+        template_name_or_path, context, filters=filters, allowed_paths=allowed_paths, strict=strict,
+        source_date_epoch=source_date_epoch,
     )
     with atomic_path(out_pdf) as tmp:
         tmp.write_bytes(result.pdf)

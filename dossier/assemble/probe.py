@@ -1,0 +1,180 @@
+"""Inspecting untrusted source files in a child process, with time and memory bounded.
+
+Annexes come from e-mail and scanners: encrypted, truncated, zero-byte files,
+broken cross-reference tables, images that are not what their name says,
+decompression bombs. Each file is opened once in a child process
+(``python -m dossier.assemble.probe``) limited in address space and time;
+only files the child could fully read (repairing with qpdf when possible) go
+on to the build. Every refusal is a Vietnamese :class:`Problem` naming the file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Problem
+
+MAX_FILE_BYTES = 300 * 1024 * 1024
+MAX_PAGES = 5000
+MAX_IMAGE_PIXELS = 60_000_000  # 60 MP: any camera photo; bombs are far larger
+MAX_PAGE_SIDE = 14400  # PDF units (200 inches), the PDF limit
+MEMORY_LIMIT = 1536 * 1024 * 1024
+SECONDS_PER_FILE = 30
+IMAGE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What the child found in one readable file."""
+
+    path: Path
+    format: str  # "PDF", "JPEG", "PNG"
+    pages: int = 1
+    repaired: bool = False
+    width: int = 0
+    height: int = 0
+
+
+def _check_pdf(path: Path) -> dict:
+    import pikepdf
+
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        return {"ok": False, "reason": "không phải tệp PDF (nội dung không bắt đầu bằng %PDF-)"}
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        return {"ok": False, "reason": "PDF được đặt mật khẩu, không mở được"}
+    except (pikepdf.PdfError, OSError, ValueError, RuntimeError) as exc:
+        return {"ok": False, "reason": f"PDF bị hỏng, không sửa được ({str(exc)[:120]})"}
+    with pdf:
+        try:
+            count = len(pdf.pages)
+            if count == 0:
+                return {"ok": False, "reason": "PDF không có trang nào (tệp bị cắt cụt hoặc hỏng)"}
+            if count > MAX_PAGES:
+                return {"ok": False, "reason": f"PDF có {count} trang, vượt giới hạn {MAX_PAGES} trang"}
+            for page in pdf.pages:
+                box = [float(v) for v in page.mediabox]
+                w, h = abs(box[2] - box[0]), abs(box[3] - box[1])
+                if not (1 <= w <= MAX_PAGE_SIDE and 1 <= h <= MAX_PAGE_SIDE):
+                    return {"ok": False, "reason": f"trang {page.index + 1} có kích thước không hợp lệ"}
+                contents = page.obj.get("/Contents")
+                streams = contents if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+                for stream in streams:
+                    stream.read_bytes()  # truncated or corrupt content shows here
+            pdf.save(io.BytesIO())  # everything the build will copy can be written
+        except (pikepdf.PdfError, OSError, ValueError, RuntimeError, AttributeError, TypeError) as exc:
+            return {"ok": False, "reason": f"PDF bị hỏng, không đọc được nội dung ({str(exc)[:120]})"}
+        repaired = bool(pdf.get_warnings())
+        return {"ok": True, "format": "PDF", "pages": count, "repaired": repaired}
+
+
+def _check_image(path: Path) -> dict:
+    from PIL import Image
+
+    expected = IMAGE_FORMATS.get(path.suffix.lower())
+    if expected is None:
+        return {"ok": False, "reason": "ảnh phải là tệp JPEG (.jpg, .jpeg) hoặc PNG (.png)"}
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                actual = img.format
+                if actual != expected:
+                    what = f"ảnh {actual}" if actual else "không phải ảnh"
+                    return {"ok": False, "reason": f"tệp có đuôi {path.suffix} nhưng nội dung là {what}"}
+                img.load()
+                return {"ok": True, "format": actual, "width": img.width, "height": img.height}
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return {"ok": False, "reason": f"ảnh quá lớn (trên {MAX_IMAGE_PIXELS // 1_000_000} triệu điểm ảnh), "
+                "có thể là tệp độc hại"}
+    except Image.UnidentifiedImageError:
+        return {"ok": False, "reason": f"tệp có đuôi {path.suffix} nhưng không phải ảnh đọc được"}
+    except (OSError, ValueError, SyntaxError) as exc:
+        return {"ok": False, "reason": f"ảnh bị hỏng hoặc bị cắt cụt ({str(exc)[:100]})"}
+
+
+def check_file(path: Path, kind: str) -> dict:
+    """Inspect one file (in the child). ``kind``: "pdf" or "image"."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return {"ok": False, "reason": "không có tệp hoặc không đọc được"}
+    if not path.is_file():
+        return {"ok": False, "reason": "không phải một tệp"}
+    if size == 0:
+        return {"ok": False, "reason": "tệp rỗng (0 byte)"}
+    if size > MAX_FILE_BYTES:
+        return {"ok": False, "reason": f"tệp quá lớn ({size // (1024 * 1024)} MB, giới hạn {MAX_FILE_BYTES // (1024 * 1024)} MB)"}
+    if not os.access(path, os.R_OK):
+        return {"ok": False, "reason": "không có quyền đọc tệp"}
+    return _check_pdf(path) if kind == "pdf" else _check_image(path)
+
+
+def _limit_child() -> None:  # pragma: no cover - runs in the child
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def probe_files(files: list[tuple[Path, str]]) -> tuple[dict[Path, Probe], list[Problem]]:
+    """Inspect ``files`` ([(path, "pdf"|"image")]) in a bounded child process.
+
+    Returns the readable files and one problem per refused file.
+    """
+    probes: dict[Path, Probe] = {}
+    problems: list[Problem] = []
+    if not files:
+        return probes, problems
+    request = json.dumps([[str(p), k] for p, k in files])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH")]))}
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "dossier.assemble.probe"], input=request, capture_output=True, text=True,
+            timeout=10 + SECONDS_PER_FILE * len(files), preexec_fn=_limit_child, env=env,
+        )
+        out, crashed = run.stdout, run.returncode != 0
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        crashed = True
+    answers = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    for (path, _kind), answer in zip(files, answers):
+        if answer["ok"]:
+            probes[path] = Probe(path, answer["format"], answer.get("pages", 1), answer.get("repaired", False),
+                                 answer.get("width", 0), answer.get("height", 0))
+        else:
+            problems.append(Problem(str(path), answer["reason"]))
+    if crashed and len(answers) < len(files):
+        culprit = files[len(answers)][0]
+        problems.append(Problem(str(culprit), "đọc tệp quá lâu hoặc tốn quá nhiều bộ nhớ, đã dừng (tệp có thể độc hại)"))
+        for path, kind in files[len(answers) + 1:]:  # the rest were never looked at: look again
+            more, more_problems = probe_files([(path, kind)])
+            probes.update(more)
+            problems += more_problems
+    return probes, problems
+
+
+def main() -> None:  # pragma: no cover - the child
+    requests = json.loads(sys.stdin.read())
+    for path, kind in requests:
+        try:
+            answer = check_file(Path(path), kind)
+        except MemoryError:
+            answer = {"ok": False, "reason": "đọc tệp tốn quá nhiều bộ nhớ (tệp có thể độc hại)"}
+        except Exception as exc:  # noqa: BLE001 - any failure of a hostile file is a refusal
+            answer = {"ok": False, "reason": f"không đọc được tệp ({type(exc).__name__})"}
+        print(json.dumps(answer, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()

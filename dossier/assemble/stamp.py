@@ -1,0 +1,277 @@
+"""Page-number and draft stamps, drawn straight into each page's content.
+
+Convention (returned by :func:`page_number_convention` for the README):
+every page of the dossier, cover included, carries ``Trang n/N`` in 8 pt
+Times New Roman (Liberation Serif), bottom right, its baseline 9 mm above the
+bottom edge and ending 12 mm from the right edge of the page *as displayed*,
+on a small white box so it stays readable on scans. ``n`` is the page's
+position in the PDF file (so it matches the viewer's page number, the
+bookmarks and the contents) and ``N`` the file's page count; numbering never
+restarts. Decree 30 documents number their own pages top-centre from page 2,
+and their bottom margin is 20-25 mm, so the dossier number never meets a
+document's own number or its text.
+
+A draft (``DỰ THẢO``) is written diagonally across every page in light grey
+(50 % grey at 25 % opacity) from one shared Form XObject.
+
+How: one embedded font subset (shared by all pages), one shared ``q``
+stream, and per page a small appended stream ``Q <matrix> cm ...``. The matrix
+maps the displayed page (after /Rotate, inside CropBox ∩ MediaBox) to the
+page's user space, so stamps are upright and in the corner a reader sees on
+rotated, cropped or odd-sized pages. No page is re-parsed or merged, which
+keeps stamping at thousands of pages per second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+from ..paths import FONTS_DIR
+
+FONT_FILE = FONTS_DIR / "LiberationSerif-Regular.ttf"
+FONT_RESOURCE = Name("/DossierStampFont")
+DRAFT_RESOURCE = Name("/DossierDraft")
+STAMP_TEXT = "Trang {page}/{total}"
+DRAFT_TEXT = "DỰ THẢO"
+_CHARS = "Trang 0123456789/" + DRAFT_TEXT
+
+MM = 72 / 25.4
+NUMBER_SIZE = 8.0  # pt
+NUMBER_RIGHT = 12 * MM  # from the displayed right edge to the end of the text
+NUMBER_BOTTOM = 9 * MM  # from the displayed bottom edge to the baseline
+DRAFT_SIZE = 110.0  # pt, on an A4 page; scaled with the page
+A4 = (595.276, 841.89)
+
+
+def page_number_convention() -> str:
+    """The numbering convention in one Vietnamese sentence (for the README and the contents)."""
+    return (
+        "Mọi trang của hồ sơ, kể cả bìa, được đánh số liên tục «Trang n/N» ở góc dưới bên phải "
+        "(cỡ chữ 8, cách mép dưới 9 mm, cách mép phải 12 mm), n là thứ tự trang trong tệp PDF, "
+        "N là tổng số trang; văn bản theo Nghị định 30/2020 tự đánh số ở giữa phía trên từ trang 2, "
+        "nên hai số không bao giờ trùng chỗ."
+    )
+
+
+@dataclass(frozen=True)
+class StampFont:
+    """A Liberation Serif subset with the stamp characters, as a Type0 font."""
+
+    font_bytes: bytes
+    gids: dict[str, int]
+    widths: dict[str, float]  # per 1000 em
+    bbox: tuple[int, int, int, int]
+    ascent: int
+    descent: int
+    cap_height: int
+    tag: str
+
+    def encode(self, text: str) -> bytes:
+        return b"<" + "".join(f"{self.gids[c]:04X}" for c in text).encode("ascii") + b">"
+
+    def width(self, text: str, size: float) -> float:
+        return sum(self.widths[c] for c in text) * size / 1000
+
+
+@lru_cache(maxsize=1)
+def stamp_font() -> StampFont:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(FONT_FILE), recalcTimestamp=False)
+    cmap = font.getBestCmap()
+    scale = 1000 / font["head"].unitsPerEm
+    names = {c: cmap[ord(c)] for c in set(_CHARS)}
+    gids = {c: font.getGlyphID(n) for c, n in names.items()}
+    widths = {c: font["hmtx"][n][0] * scale for c, n in names.items()}
+    head, os2 = font["head"], font["OS/2"]
+    options = subset.Options()
+    options.retain_gids = True  # glyph ids stay those of the full font: Identity CIDToGIDMap
+    options.notdef_outline = True
+    options.name_IDs = []
+    options.drop_tables += ["FFTM", "GPOS", "GSUB", "GDEF", "kern", "DSIG"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(c) for c in set(_CHARS)])
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)  # recalcTimestamp=False above: same bytes every run
+    data = out.getvalue()
+    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(data).digest()[:6])
+    return StampFont(
+        font_bytes=data,
+        gids=gids,
+        widths=widths,
+        bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),  # type: ignore[arg-type]
+        ascent=round(os2.sTypoAscender * scale),
+        descent=round(os2.sTypoDescender * scale),
+        cap_height=round(getattr(os2, "sCapHeight", 662) * scale),
+        tag=tag,
+    )
+
+
+def _to_unicode(font: StampFont) -> bytes:
+    pairs = sorted((gid, ord(c)) for c, gid in font.gids.items())
+    lines = [
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange",
+        f"{len(pairs)} beginbfchar".encode(),
+        *(f"<{g:04X}> <{u:04X}>".encode() for g, u in pairs),
+        b"endbfchar endcmap CMapName currentdict /CMap defineresource pop end end",
+    ]
+    return b"\n".join(lines)
+
+
+def embed_stamp_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
+    """Add the stamp font to ``pdf`` once; return the indirect font object."""
+    font = stamp_font()
+    base = Name(f"/{font.tag}+LiberationSerif")
+    descriptor = pdf.make_indirect(Dictionary(
+        Type=Name.FontDescriptor, FontName=base, Flags=6, FontBBox=Array(list(font.bbox)),
+        ItalicAngle=0, Ascent=font.ascent, Descent=font.descent, CapHeight=font.cap_height, StemV=80,
+        FontFile2=pikepdf.Stream(pdf, font.font_bytes),
+    ))
+    widths = Array()
+    for c, gid in sorted(font.gids.items(), key=lambda item: item[1]):
+        widths.extend([gid, Array([round(font.widths[c])])])
+    cid_font = pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.CIDFontType2, BaseFont=base,
+        CIDSystemInfo=Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0),
+        FontDescriptor=descriptor, W=widths, DW=1000, CIDToGIDMap=Name.Identity,
+    ))
+    return pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.Type0, BaseFont=base, Encoding=Name("/Identity-H"),
+        DescendantFonts=Array([cid_font]), ToUnicode=pikepdf.Stream(pdf, _to_unicode(font)),
+    ))
+
+
+def _draft_xobject(pdf: pikepdf.Pdf, font_obj: pikepdf.Object) -> pikepdf.Object:
+    """``DỰ THẢO`` diagonally across an A4-sized box, light grey, translucent."""
+    font = stamp_font()
+    w, h = A4
+    angle = math.atan2(h, w)
+    width = font.width(DRAFT_TEXT, DRAFT_SIZE)
+    cos, sin = math.cos(angle), math.sin(angle)
+    # centre the text's box (width x cap height) on the page centre
+    cx, cy = w / 2, h / 2
+    dx, dy = -width / 2, -font.cap_height * DRAFT_SIZE / 2000
+    tx = cx + dx * cos - dy * sin
+    ty = cy + dx * sin + dy * cos
+    content = (
+        f"q /DossierGS gs 0.5 g BT /F {DRAFT_SIZE:.1f} Tf "
+        f"{cos:.5f} {sin:.5f} {-sin:.5f} {cos:.5f} {tx:.2f} {ty:.2f} Tm "
+    ).encode() + font.encode(DRAFT_TEXT) + b" Tj ET Q"
+    return pdf.make_indirect(pikepdf.Stream(pdf, content, Dictionary(
+        Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, w, h]),
+        Resources=Dictionary(
+            Font=Dictionary(F=font_obj),
+            ExtGState=Dictionary(DossierGS=Dictionary(Type=Name.ExtGState, ca=0.25, CA=0.25)),
+        ),
+    )))
+
+
+def _box(page: pikepdf.Page) -> tuple[float, float, float, float]:
+    """The visible box (CropBox ∩ MediaBox), normalised to x0 < x1, y0 < y1."""
+    def norm(box: pikepdf.Object) -> tuple[float, float, float, float]:
+        a, b, c, d = (float(v) for v in box)
+        return min(a, c), min(b, d), max(a, c), max(b, d)
+
+    media = norm(page.mediabox)
+    crop = norm(page.cropbox) if "/CropBox" in page.obj or page._get_inherited("/CropBox") is not None else media
+    box = max(media[0], crop[0]), max(media[1], crop[1]), min(media[2], crop[2]), min(media[3], crop[3])
+    return box if box[2] > box[0] and box[3] > box[1] else media
+
+
+def display_matrix(page: pikepdf.Page) -> tuple[tuple[float, ...], float, float]:
+    """(matrix display→user space, displayed width, displayed height) of a page.
+
+    Display space has its origin at the bottom-left corner of the page as a
+    viewer shows it (after /Rotate), x to the right and y up.
+    """
+    x0, y0, x1, y1 = _box(page)
+    w, h = x1 - x0, y1 - y0
+    rotate = int(page.obj.get("/Rotate", page._get_inherited("/Rotate") or 0)) % 360
+    if rotate == 90:
+        return (0, 1, -1, 0, x1, y0), h, w
+    if rotate == 180:
+        return (-1, 0, 0, -1, x1, y1), w, h
+    if rotate == 270:
+        return (0, -1, 1, 0, x0, y1), h, w
+    return (1, 0, 0, 1, x0, y0), w, h
+
+
+def _resources(page: pikepdf.Page) -> pikepdf.Dictionary:
+    resources = page.obj.get("/Resources")
+    if resources is None:
+        inherited = page._get_inherited("/Resources")
+        resources = inherited if inherited is not None else Dictionary()
+        page.obj.Resources = resources
+    return resources
+
+
+class Stamper:
+    """Stamps pages of one PDF; fonts and XObjects are added once and shared."""
+
+    def __init__(self, pdf: pikepdf.Pdf, *, draft: bool = False) -> None:
+        self.pdf = pdf
+        self.font = stamp_font()
+        self.font_obj = embed_stamp_font(pdf)
+        self.draft_obj = _draft_xobject(pdf, self.font_obj) if draft else None
+        self.save_state = pdf.make_indirect(pikepdf.Stream(pdf, b"q\n"))
+
+    def stamp(self, page: pikepdf.Page, number: int, total: int) -> None:
+        matrix, width, height = display_matrix(page)
+        ops = [b"\nQ q ", " ".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in matrix).encode(), b" cm\n"]
+        if self.draft_obj is not None:
+            scale = min(width / A4[0], height / A4[1])
+            ox, oy = (width - A4[0] * scale) / 2, (height - A4[1] * scale) / 2
+            ops.append(f"q {scale:.5f} 0 0 {scale:.5f} {ox:.2f} {oy:.2f} cm /DossierDraft Do Q\n".encode())
+        text = STAMP_TEXT.format(page=number, total=total)
+        size = NUMBER_SIZE
+        text_width = self.font.width(text, size)
+        right = min(NUMBER_RIGHT, width * 0.1)
+        bottom = min(NUMBER_BOTTOM, height * 0.1)
+        x, y = width - right - text_width, bottom
+        pad = 1.5
+        ops.append(
+            f"1 g {x - pad:.2f} {y - 2.5:.2f} {text_width + 2 * pad:.2f} {size + 2:.2f} re f\n"
+            f"0 g BT /DossierStampFont {size:g} Tf {x:.2f} {y:.2f} Td ".encode()
+            + self.font.encode(text) + b" Tj ET Q\n"
+        )
+        resources = _resources(page)
+        fonts = resources.get("/Font")
+        if fonts is None:
+            resources.Font = fonts = Dictionary()
+        fonts[FONT_RESOURCE] = self.font_obj
+        if self.draft_obj is not None:
+            xobjects = resources.get("/XObject")
+            if xobjects is None:
+                resources.XObject = xobjects = Dictionary()
+            xobjects[DRAFT_RESOURCE] = self.draft_obj
+        contents = page.obj.get("/Contents")
+        if contents is None:
+            parts = Array()
+        elif isinstance(contents, pikepdf.Array):
+            parts = Array(list(contents))
+        else:
+            parts = Array([contents])
+        parts.insert(0, self.save_state)
+        parts.append(self.pdf.make_indirect(pikepdf.Stream(self.pdf, b"".join(ops))))
+        page.obj.Contents = parts
+
+
+def stamp_pages(pdf: pikepdf.Pdf, *, draft: bool = False, first: int = 1) -> int:
+    """Stamp ``Trang n/N`` (and ``DỰ THẢO`` when ``draft``) on every page; return N."""
+    total = len(pdf.pages)
+    stamper = Stamper(pdf, draft=draft)
+    for index, page in enumerate(pdf.pages):
+        stamper.stamp(page, first + index, total + first - 1)
+    return total
