@@ -23,7 +23,9 @@ ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _RANK = {letter: i for i, letter in enumerate(ALPHABET)}
 _PUNCT, _DIGITS, _LETTER = 0, 1, 2
 _OTHER_LETTER = len(ALPHABET)  # letters outside the alphabet, after z by code point
-_TOKEN = re.compile(r"\d+|.", re.DOTALL)
+# A digit run, or one character with the combining marks that follow it
+# (a tone NFC cannot compose, e.g. on a consonant, stays with its letter).
+_TOKEN = re.compile(r"\d+|.[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*", re.DOTALL)
 
 Key = tuple
 
@@ -38,7 +40,7 @@ def _syllable_key(syllable: str) -> tuple[tuple, tuple, tuple]:
         if token.isdigit() and token.isascii():
             letters.append((_DIGITS, int(token), len(token)))
             continue
-        if not token.isalpha():
+        if not token[0].isalpha():
             letters.append((_PUNCT, ord(token), 0))
             continue
         base, tone, other = split_letter(token.lower())
