@@ -40,6 +40,8 @@ BROKEN = [
     ("tiêu ngữ wording", {"tn": "Độc lập - Tự do - Hạnh Phúc"}, "tieu_ngu.text", "Hạnh phúc"),
     ("tiêu ngữ rule too short", {"tn_rule": 0.5}, "tieu_ngu.rule", "dài bằng dòng tiêu ngữ"),
     ("issuer rule full length", {"issuer_rule": 1.0}, "co_quan.rule", "1/3–1/2"),
+    ("issuer wraps, rule sized to the unwrapped text", {"issuer": ["['ỦY BAN NHÂN DÂN', 'HUYỆN TAM ĐƯỜNG']"]},
+     "co_quan.rule", "1/3–1/2"),
     ("issuer not bold", {"issuer_bold": False}, "co_quan.style", "in đậm"),
     ("margins 10 mm", {"margins": {"top": 20, "bottom": 20, "left": 10, "right": 15}}, "page.margins", "lề trái 30–35"),
     ("Letter paper", {"paper": (215.9, 279.4)}, "page.size", "A4"),

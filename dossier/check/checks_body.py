@@ -53,6 +53,18 @@ def kinh_gui(ctx: Context) -> None:
         expect_size(ctx, "kinh_gui.size", item, "kinh_gui")
 
 
+def _first_on_page(paras: list[Block], b: Block) -> Block | None:
+    return next((x for x in paras if x.page == b.page), None)
+
+
+def _right_edge(ctx: Context, b: Block) -> float:
+    """Where full lines end on the block's page (PDF)."""
+    for p in ctx.view.pages:
+        if p.first_page == b.page and p.margins_mm.get("right") is not None:
+            return p.width_mm - p.margins_mm["right"]
+    return max(x1 for _, x1, _ in b.lines)
+
+
 def _paragraphs(ctx: Context) -> list[Block]:
     out = []
     for b in ctx.anatomy.body:
@@ -82,6 +94,9 @@ def body(ctx: Context) -> None:
         if b.align is not None and b.align != "justify" and (not pdf or len(b.lines) >= 2):
             bad_align.append((b, ALIGN_VI.get(b.align, b.align)))
         ind = b.first_line_indent_mm
+        if pdf and previous is not None and previous.page is not None and b.page == previous.page + 1 \
+                and b is _first_on_page(paras, b) and previous.lines and previous.lines[-1][1] >= _right_edge(ctx, previous) - 3:
+            ind = None  # the paragraph continues from the previous page
         if ind is not None and not any(abs(ind - v) <= (tol if not pdf else 1.0) for v in allowed):
             if not pdf or len(b.lines) >= 2:
                 bad_indent.append((b, f"thụt đầu dòng {num(ind)} mm"))

@@ -21,7 +21,10 @@ def _text_width(block: Block) -> float:
     if block.lines:
         return max(x1 - x0 for x0, x1, _ in block.lines)
     size = block.size or 13.0
-    return max(text_width_mm(line, size, block.all_bold, block.all_italic) for line in text_lines(block))
+    widest = max(text_width_mm(line, size, block.all_bold, block.all_italic) for line in text_lines(block))
+    if block.available_mm and widest > block.available_mm:  # the line wraps: no line is wider than the column
+        return block.available_mm
+    return widest
 
 
 def _rule(block: Block) -> tuple[float | None, str]:

@@ -235,6 +235,7 @@ class _Reader:
             block = Block(
                 spans=seg, index=len(self.blocks), page=page, page_estimated=not self.rendered_breaks,
                 side=seg_side, cell=cell, segment=k, style=style, in_grid_table=grid, **props,
+                available_mm=None if multi else container_w - (props["left_indent_mm"] or 0) - (props["right_indent_mm"] or 0),
             )
             self.blocks.append(block)
             for s in seg:

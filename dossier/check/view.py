@@ -68,6 +68,7 @@ class Block:
     bottom_mm: float | None = None
     lines: list[tuple[float, float, float]] = field(default_factory=list)  # PDF: (x0, x1, top) per line
     rule_below: RuleMark | None = None
+    available_mm: float | None = None  # DOCX: width the text can use (container minus indents)
     in_grid_table: bool = False  # a data table (bordered), not a layout table
 
     # --- derived text and formatting -------------------------------------
