@@ -50,6 +50,7 @@ GOOD = {
     "tn": "Độc lập - Tự do - Hạnh phúc",
     "tn_size": 14,
     "tn_rule": 1.0,
+    "tn_rule_shape": False,  # draw the rule as a DrawingML line anchored in the tiêu ngữ paragraph
     "so": "Số: 05/UBND-NN",
     "so_size": 13,
     "date": "Tam Đường, ngày 31 tháng 10 năm 2024",
@@ -160,6 +161,30 @@ def _rule(container, width_mm: float, length_mm: float):
     return para
 
 
+SHAPE = """<w:drawing xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+ xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+ xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+ xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">
+<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2" behindDoc="0" locked="0"
+ layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>
+<wp:positionH relativeFrom="column"><wp:align>center</wp:align></wp:positionH>
+<wp:positionV relativeFrom="paragraph"><wp:posOffset>240000</wp:posOffset></wp:positionV>
+<wp:extent cx="{cx}" cy="0"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>
+<wp:docPr id="{id}" name="Line {id}"/><wp:cNvGraphicFramePr/>
+<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">
+<wps:wsp><wps:cNvCnPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="0"/></a:xfrm>
+<a:prstGeom prst="line"><a:avLst/></a:prstGeom><a:ln w="9525"><a:solidFill><a:srgbClr val="000000"/></a:solidFill></a:ln>
+</wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"""
+
+
+def _line_shape(para, length_mm: float) -> None:
+    """A DrawingML straight line anchored in ``para`` (how Word draws rules)."""
+    from docx.oxml import parse_xml
+
+    run = para.add_run()
+    run._r.append(parse_xml(SHAPE.format(cx=int(length_mm * 36000), id=len(para._p.xpath("//wp:docPr")) + 7)))
+
+
 def _borderless(table) -> None:
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
@@ -248,8 +273,12 @@ def build_cong_van(path: Path, **changes) -> Path:
     longest = max(text_width_mm(x, 13, p["issuer_bold"]) for x in p["issuer"])
     _rule(left, left_w - 2 * pad, longest * p["issuer_rule"])
     _para(right, p["qh"], p, p["qh_size"], bold=p["qh_bold"], first=True)
-    _para(right, p["tn"], p, p["tn_size"], bold=True)
-    _rule(right, right_w - 2 * pad, text_width_mm(p["tn"], p["tn_size"], True) * p["tn_rule"])
+    tn = _para(right, p["tn"], p, p["tn_size"], bold=True)
+    tn_len = text_width_mm(p["tn"], p["tn_size"], True) * p["tn_rule"]
+    if p["tn_rule_shape"]:
+        _line_shape(tn, tn_len)
+    else:
+        _rule(right, right_w - 2 * pad, tn_len)
     row = table.add_row()
     left, right = row.cells
     _para(left, p["so"], p, p["so_size"], first=True, before=6)

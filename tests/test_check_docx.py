@@ -109,6 +109,13 @@ def test_suggested_rules_are_warnings(tmp_path, name, changes, rule):
     assert not report.failed() and report.failed(strict=True), report.as_text()
 
 
+def test_rule_drawn_as_a_shape(tmp_path):
+    good = check_file(build_cong_van(tmp_path / "shape.docx", tn_rule_shape=True))
+    assert good.errors == [], good.as_text()
+    short = check_file(build_cong_van(tmp_path / "shape-short.docx", tn_rule_shape=True, tn_rule=0.6))
+    assert [f.found for f in short.findings if f.rule == "tieu_ngu.rule"] == ["đường kẻ vẽ dài 36,3 mm"]
+
+
 def test_message_names_element_page_found_and_rule(tmp_path):
     report = check_file(build_cong_van(tmp_path / "bad.docx", so="Số: 5/UBND-NN"))
     line = next(x for x in report.as_text().splitlines() if "so.leading_zero" in x)

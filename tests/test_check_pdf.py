@@ -18,6 +18,8 @@ pytestmark = pytest.mark.libreoffice
 
 VARIANTS = {
     "good": ({}, None),
+    "shape": ({"tn_rule_shape": True}, None),
+    "shape_short": ({"tn_rule_shape": True, "tn_rule": 0.6}, "tieu_ngu.rule"),
     "month": ({"date": "Tam Đường, ngày 31 tháng 03 năm 2024"}, "date.leading_zero"),
     "number": ({"so": "Số: 5/UBND-NN"}, "so.leading_zero"),
     "vv_bold": ({"vv_bold": True}, "vv.style"),
@@ -64,8 +66,9 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     return {p.stem: out / f"{p.stem}.pdf" for p in paths}
 
 
-def test_good_letter_pdf_has_no_findings(pdfs):
-    report = check_file(pdfs["good"])
+@pytest.mark.parametrize("name", [n for n, (_, rule) in VARIANTS.items() if rule is None])
+def test_good_letter_pdf_has_no_findings(pdfs, name):
+    report = check_file(pdfs[name])
     assert report.source == "pdf" and report.kind == "cong_van"
     assert report.findings == [], report.as_text()
 
