@@ -7,7 +7,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -86,10 +85,14 @@ def test_nfd_input_sorts_like_nfc_and_case_only_breaks_ties():
 
 
 _LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
-_syllable = st.builds(
-    lambda letters, tone, upper: unicodedata.normalize("NFC", (letters + TONES[tone]).upper() if upper else letters + TONES[tone]),
-    st.text(_LETTERS, min_size=1, max_size=4), st.integers(0, 5), st.booleans(),
-)
+
+
+def _make_syllable(letters: str, tone: int, upper: bool) -> str:
+    syllable = unicodedata.normalize("NFC", letters + TONES[tone])
+    return syllable.upper() if upper else syllable
+
+
+_syllable = st.builds(_make_syllable, st.text(_LETTERS, min_size=1, max_size=4), st.integers(0, 5), st.booleans())
 _phrase = st.lists(_syllable, min_size=1, max_size=4).map(" ".join)
 
 

@@ -158,7 +158,8 @@ _SYLLABLES = sorted({w.strip(",.").lower() for t in UNICODE_TEXTS + LATIN1_VIETN
 
 
 @settings(max_examples=300)
-@given(st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=40), st.sampled_from([str.lower, str.upper, str.title]))
+@given(st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=40),
+       st.sampled_from([str.lower, str.upper, str.title]))
 def test_random_vietnamese_text_is_never_flagged(words, case):
     assert detect_legacy(case(" ".join(words))) is None
 

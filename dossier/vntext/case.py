@@ -7,19 +7,20 @@ from typing import Any
 from ..load.files import clean_text
 
 
-def nfc(value: Any) -> str:
+def nfc(s: Any) -> str:
     """NFC text without control characters (the input-boundary rule of
     :func:`dossier.load.files.clean_text`); ``None`` becomes ``""``."""
-    return "" if value is None else clean_text(str(value))
+    return "" if s is None else clean_text(str(s))
 
 
-def vn_upper(value: Any) -> str:
+def vn_upper(s: Any) -> str:
     """'ủy ban nhân dân' -> 'ỦY BAN NHÂN DÂN' (NFC in, NFC out; Đ/đ included)."""
-    return nfc(nfc(value).upper())
+    return nfc(nfc(s).upper())
 
 
-def vn_lower(value: Any) -> str:
-    return nfc(nfc(value).lower())
+def vn_lower(s: Any) -> str:
+    """'ĐỘC LẬP' -> 'độc lập' (NFC in, NFC out)."""
+    return nfc(nfc(s).lower())
 
 
 def upper_first(value: Any) -> str:

@@ -70,10 +70,10 @@ def _text(value: Any) -> str:
     return nfc("" if value is None else value)
 
 
-def vn_sort_key(value: Any) -> Key:
+def vn_sort_key(s: Any) -> Key:
     """Sort key for Vietnamese dictionary order (total: equal keys only for
     equal NFC strings)."""
-    text = _text(value)
+    text = _text(s)
     keys = _syllables(text)
     return (_order(keys), _case(keys), text)
 

@@ -13,13 +13,11 @@ old .doc/.xls files: each byte read as a cp1252 character (the "surface").
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
 from typing import Literal
 
 from ..errors import input_error
 from .case import nfc
-from .letters import split_letter
+from .letters import TONE_MARKS, VOWELS, split_letter, with_tone
 
 Encoding = Literal["tcvn3", "vni"]
 ENCODINGS: tuple[Encoding, ...] = ("tcvn3", "vni")
@@ -64,7 +62,7 @@ def _vni_letter(ch: str) -> str | None:
         head, mark = _PLAIN[base], _VNI_CIRCUMFLEX[tone]
     elif base == "ă":
         head, mark = "a", _VNI_BREVE[tone]
-    elif base in "aeiouy" and base and tone:
+    elif base in ("a", "e", "i", "o", "u", "y") and tone:
         head, mark = base, _VNI_TONE[tone]
     else:
         return None
@@ -72,12 +70,8 @@ def _vni_letter(ch: str) -> str | None:
 
 
 def _vietnamese_letters() -> list[str]:
-    letters = ["đ", "Đ"]
-    for base in "aăâeêioôơuưy":
-        for tone in range(6):
-            ch = unicodedata.normalize("NFC", base + ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")[tone])
-            letters += [ch, ch.upper()]
-    return letters
+    letters = [with_tone(base, tone) for base in VOWELS for tone in range(len(TONE_MARKS))] + ["đ"]
+    return letters + [letter.upper() for letter in letters]
 
 
 VNI_ENCODE = {ch: s for ch in _vietnamese_letters() if (s := _vni_letter(ch)) is not None}
@@ -89,14 +83,15 @@ for _surface, _letter in list(VNI_DECODE.items()):
 _VNI_PATTERN = re.compile("|".join(map(re.escape, sorted(VNI_DECODE, key=len, reverse=True))))
 
 
-@lru_cache(maxsize=4)
-def _tcvn3_table() -> dict[int, str]:
-    return {ord(k): v for k, v in TCVN3_DECODE.items()}
+_TCVN3_TRANSLATE = str.maketrans(TCVN3_DECODE)
 
 
 def _check(encoding: str) -> None:
     if encoding not in ENCODINGS:
-        raise input_error(f"Không biết bảng mã “{encoding}”.", hint="Dùng “tcvn3” (phông .VnTime) hoặc “vni” (phông VNI-Times).")
+        raise input_error(
+            f"Không biết bảng mã “{encoding}”.",
+            hint="Dùng “tcvn3” (phông .VnTime) hoặc “vni” (phông VNI-Times).",
+        )
 
 
 def decode_legacy(text: str | bytes, encoding: Encoding, *, caps_font: bool = False) -> str:
@@ -105,7 +100,7 @@ def decode_legacy(text: str | bytes, encoding: Encoding, *, caps_font: bool = Fa
     _check(encoding)
     surface = text.decode("latin-1") if isinstance(text, bytes) else text
     if encoding == "tcvn3":
-        decoded = surface.translate(_tcvn3_table())
+        decoded = surface.translate(_TCVN3_TRANSLATE)
     else:
         decoded = _VNI_PATTERN.sub(lambda m: VNI_DECODE[m.group(0)], surface)
     decoded = nfc(decoded)
@@ -115,14 +110,14 @@ def decode_legacy(text: str | bytes, encoding: Encoding, *, caps_font: bool = Fa
 def encode_legacy(text: str, encoding: Encoding) -> str:
     """Unicode -> TCVN3/VNI surface text (the inverse of :func:`decode_legacy`).
     Letters the encoding cannot hold (TCVN3 has no upper-case toned letters)
-    are an error."""
+    are an error; other characters are copied as they are."""
     _check(encoding)
     table = TCVN3_ENCODE if encoding == "tcvn3" else VNI_ENCODE
     out, missing = [], []
     for ch in nfc(text):
         if ch in table:
             out.append(table[ch])
-        elif ord(ch) > 0x7F and split_letter(ch.lower())[0] in "aăâeêioôơuưyđ" and split_letter(ch)[1]:
+        elif split_letter(ch.lower())[0] in VOWELS and split_letter(ch)[1]:
             missing.append(ch)
         else:
             out.append(ch)

@@ -20,6 +20,8 @@ _HINT = "Ghi số dạng 1234567 hoặc 1.234.567 (số nguyên), 12,5 hoặc 12
 
 
 def _bad(value: Any) -> Exception:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return input_error("Thiếu số (ô để trống).", hint=_HINT)
     return input_error(f"Không đọc được số “{value}”.", hint=_HINT)
 
 

@@ -17,8 +17,8 @@ _NEW_STYLE = re.compile(r"(?<![^\W\d_])(\w*?)([oOuU])(\w)(?![^\W\d_])")
 def _to_old(match: re.Match[str]) -> str:
     head, first, last = match.groups()
     base, tone, other = split_letter(last)
-    first_base, first_tone, _ = split_letter(first)
-    pair = (first.lower() + base.lower())
+    first_tone = split_letter(first)[1]
+    pair = first.lower() + base.lower()
     if not tone or first_tone or other or pair not in ("oa", "oe", "uy"):
         return match.group(0)
     if pair == "uy" and head[-1:].lower() == "q":
@@ -28,9 +28,9 @@ def _to_old(match: re.Match[str]) -> str:
     return head + with_tone(first, tone) + base
 
 
-def fold_tone_placement(text: str) -> str:
+def fold_tone_placement(s: str) -> str:
     """Rewrite new-style tone placement to the old style used by laws and the
     usual government headers: 'hoà' -> 'hòa', 'UỶ' -> 'ỦY', 'khoẻ' -> 'khỏe'.
     Everything else is returned unchanged (NFC). Use it to compare text typed
     in either style; keep the user's own spelling in documents."""
-    return unicodedata.normalize("NFC", _NEW_STYLE.sub(_to_old, nfc(text)))
+    return unicodedata.normalize("NFC", _NEW_STYLE.sub(_to_old, nfc(s)))
