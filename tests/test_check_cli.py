@@ -59,3 +59,27 @@ def test_unreadable_files_exit_2_in_vietnamese(tmp_path):
     result = run(other)
     assert result.exit_code == 2 and "chỉ nhận tệp .docx hoặc .pdf" in result.output
     assert run(tmp_path / "khong-co.docx").exit_code == 2
+
+
+def test_pdf_without_text_layer_exits_2(tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    scan = tmp_path / "ban-quet.pdf"
+    with scan.open("wb") as handle:
+        writer.write(handle)
+    result = run(scan)
+    assert result.exit_code == 2
+    assert "không có lớp chữ" in result.output
+
+
+def test_several_files_as_json(tmp_path):
+    import json
+
+    good = build_cong_van(tmp_path / "a.docx")
+    bad = build_cong_van(tmp_path / "b.docx", qh_bold=False)
+    result = run("--format", "json", good, bad)
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert [d["errors"] for d in data] == [0, 1]

@@ -129,6 +129,11 @@ def _read(pdf, path: Path) -> DocumentView:
         for b in page_blocks:
             b.index = len(blocks)
             blocks.append(b)
+    if not blocks:
+        raise input_error(
+            f"Tệp PDF {path} không có lớp chữ (có thể là bản quét), nên không kiểm tra được thể thức.",
+            hint="Kiểm tra tệp .docx gốc, hoặc tệp PDF xuất trực tiếp từ Word/LibreOffice.",
+        )
     return DocumentView(
         source="pdf", path=str(path), blocks=blocks, pages=pages, page_count=len(pages), page_numbers=marks,
         fonts=fonts, colours=colours,
