@@ -7,6 +7,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import signal
+import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +19,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
 
 from ..errors import Problem, build_error, input_error
-from ..files import atomic_path, write_bytes
+from ..files import TMP_PREFIX
 from ..render.html import render_html_bytes
 from .dedupe import dedupe_objects
 from .kinds import DossierKind, PartDef, load_kind
@@ -353,6 +357,45 @@ def _manifest(spec: DossierSpec, kind: DossierKind, parts: list[PartResult], pdf
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def _write_temp(target: Path, data: bytes) -> Path:
+    fd, name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=target.suffix, dir=target.parent)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(name, 0o644)
+    return Path(name)
+
+
+def _publish(outputs: list[tuple[Path, bytes]]) -> bool:
+    """Write all outputs as one step: every temporary is complete before the
+    first rename, and SIGINT/SIGTERM wait until the renames are done, so the
+    folder holds either the old PDF and manifest or the new ones. Unchanged
+    files are not rewritten (make stays incremental). Returns whether anything changed."""
+    changed = [(t, d) for t, d in outputs if not (t.exists() and t.read_bytes() == d)]
+    if not changed:
+        return False
+    temps: list[Path] = []
+    try:
+        for target, data in changed:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temps.append(_write_temp(target, data))
+        blocked = {signal.SIGINT, signal.SIGTERM}
+        main_thread = threading.current_thread() is threading.main_thread()
+        if main_thread:
+            signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+        try:
+            for tmp, (target, _) in zip(temps, changed):
+                os.replace(tmp, target)
+        finally:
+            if main_thread:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
+    finally:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+    return True
+
+
 def assemble_dossier(spec: DossierSpec) -> AssemblyResult:
     """Build ``spec.output`` (the dossier PDF) and ``manifest.json`` beside it.
 
@@ -389,11 +432,7 @@ def assemble_dossier(spec: DossierSpec) -> AssemblyResult:
     manifest = _manifest(spec, kind, parts, pdf_bytes, total, metadata, warnings)
     manifest_path = spec.output.with_name(MANIFEST_NAME)
     with output_lock(spec.output.parent, timeout=spec.lock_timeout):
-        written = not (spec.output.exists() and spec.output.read_bytes() == pdf_bytes)
-        if written:
-            with atomic_path(spec.output) as tmp:
-                tmp.write_bytes(pdf_bytes)
-        write_bytes(manifest_path, manifest)
+        written = _publish([(spec.output, pdf_bytes), (manifest_path, manifest)])
     return AssemblyResult(
         pdf_path=spec.output, manifest_path=manifest_path, pages=total,
         sha256=hashlib.sha256(pdf_bytes).hexdigest(), parts=parts,
