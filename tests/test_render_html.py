@@ -1,0 +1,91 @@
+"""The HTML builder: sandboxed Jinja, escaping, locked-down fetching, reproducible PDFs."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from dossier.errors import DossierError
+from dossier.render.html import render_html_bytes, render_html_pdf, render_html_string
+
+
+def page_html(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "trang.html"
+    path.write_text(f"<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'></head><body>{body}</body></html>",
+                    encoding="utf-8")
+    return path
+
+
+def text_of(pdf: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def test_data_is_escaped_not_interpreted(tmp_path):
+    template = page_html(tmp_path, "<p>{{ value }}</p>")
+    html = render_html_string(template, {"value": "<img src='http://example.com/x.png'> & <b>đậm</b>"})
+    assert "&lt;img" in html and "<b>" not in html
+    pdf = render_html_bytes(template, {"value": "<b>Sơn Bình</b> http://example.com"}).pdf
+    assert "<b>Sơn Bình</b> http://example.com" in text_of(pdf)
+
+
+def test_sandbox_blocks_python_internals(tmp_path):
+    template = page_html(tmp_path, "{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(DossierError) as info:
+        render_html_string(template, {})
+    assert "không được phép" in str(info.value) or "không có" in str(info.value)
+
+
+def test_undefined_value_is_an_error(tmp_path):
+    template = page_html(tmp_path, "{{ xa.ten }}")
+    with pytest.raises(DossierError):
+        render_html_string(template, {"xa": {}})
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.com/a.css"])
+def test_fetching_outside_the_allowed_folders_is_refused(tmp_path, url):
+    template = page_html(tmp_path / "..", f"<img src='{url}'><link rel='stylesheet' href='{url}'>")
+    with pytest.raises(DossierError) as info:
+        render_html_bytes(template, {})
+    assert url[:20] in str(info.value)
+
+
+def test_explicitly_allowed_image_is_embedded(tmp_path):
+    photos = tmp_path / "anh"
+    photos.mkdir()
+    Image.new("RGB", (60, 40), "red").save(photos / "a.png")
+    elsewhere = tmp_path / "mau"
+    elsewhere.mkdir()
+    template = page_html(elsewhere, "<img src='{{ src }}'>")
+    result = render_html_bytes(template, {"src": (photos / "a.png").as_uri()}, allowed_paths=[photos])
+    with pikepdf.open(io.BytesIO(result.pdf)) as pdf:
+        assert len(pdf.pages[0].images) == 1
+    with pytest.raises(DossierError):
+        render_html_bytes(template, {"src": (photos / "a.png").as_uri()})  # not allowed this time
+
+
+def test_bundled_templates_and_reproducible_bytes(tmp_path):
+    context = {"agencies": ["ỦY BAN NHÂN DÂN XÃ SƠN BÌNH"], "label": "HỒ SƠ", "title": "THỬ\nHAI DÒNG",
+               "subtitle": None, "draft": False, "address": "Xã Sơn Bình", "place_year": "Sơn Bình, năm 2024"}
+    a = render_html_bytes("cover", context).pdf
+    b = render_html_bytes("cover.html", context).pdf
+    assert a == b
+    text = text_of(a)
+    assert "ỦY BAN NHÂN DÂN XÃ SƠN BÌNH" in text and "HAI DÒNG" in text
+    out = tmp_path / "bia" / "bia.pdf"
+    assert render_html_pdf("cover", context, out) == []
+    assert out.read_bytes() == a
+    with pikepdf.open(out) as pdf:
+        fonts = {str(f.get("/BaseFont")) for f in pdf.pages[0].Resources.Font.values()}
+    assert fonts and all("Liberation-Serif" in f for f in fonts)
+
+
+def test_unknown_template(tmp_path):
+    with pytest.raises(DossierError) as info:
+        render_html_bytes("khong-co", {})
+    assert "khong-co" in str(info.value)
