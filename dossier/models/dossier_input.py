@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from .document import Issuer, Signer
 from .validation import Schema
@@ -108,6 +108,18 @@ class Photo(Schema):
     caption: str
 
 
+class AnnexFile(Schema):
+    file: str
+    title: str | None = Field(None, description="tên hiện trong mục lục; mặc định lấy từ tên tệp")
+
+
+def _annex_items(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: [{"file": v} if isinstance(v, str) else v for v in (items or [])] if isinstance(items, list) else items
+                for k, items in value.items()}
+    return value
+
+
 class CommuneDossierInput(Schema):
     """``ho-so.yaml``: the commune's recognition dossier."""
 
@@ -125,6 +137,8 @@ class CommuneDossierInput(Schema):
     consultation: Consultation
     debts: Debts
     photos: list[Photo] = Field(default_factory=list)
-    annexes: dict[str, list[str]] = Field(default_factory=dict, description="tệp đính kèm theo từng phần hồ sơ")
+    annexes: dict[str, list[AnnexFile]] = Field(default_factory=dict, description="tệp đính kèm theo từng phần hồ sơ")
     distribution: list[str] = Field(default_factory=lambda: ["Như trên"])
     archive: str = "VT"
+
+    _annexes = field_validator("annexes", mode="before")(_annex_items)

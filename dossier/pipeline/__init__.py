@@ -1,0 +1,1 @@
+"""Pipelines from data to finished outputs: one commune's dossier, a batch."""

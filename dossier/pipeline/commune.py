@@ -1,0 +1,163 @@
+"""One commune's recognition dossier, from ``ho-so.yaml`` to ``ho-so.pdf``:
+
+load + validate → assessment facts → compose the documents → render DOCX →
+convert to PDF (one LibreOffice batch) → assemble (cover, contents, bookmarks,
+page numbers, annexes) → publish the folder atomically.
+
+Nothing is written until every input has been read and checked; a failure
+leaves the previous outputs of the folder as they were."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..compose.commune import Composed, compose_all
+from ..compose.facts import CommuneFacts
+from ..errors import build_error
+from ..load.files import load_mapping
+from ..load.paths import resolve_data_path
+from ..models.dossier_input import CommuneDossierInput
+from ..models.validation import validate
+from ..paths import TEMPLATES_DIR
+from ..render.docx import render_docx
+from ..staging import staged
+
+Progress = Callable[[str], None]
+
+# File names of the documents inside the output folder, by dossier part.
+FILE_NAMES = {
+    "to_trinh": "01-to-trinh",
+    "bao_cao_ket_qua": "02-bao-cao-ket-qua",
+    "bao_cao_tong_hop_y_kien": "03-bao-cao-tong-hop-y-kien",
+    "bien_ban_hop": "04-bien-ban-hop",
+    "bao_cao_no_dong_xdcb": "05-bao-cao-no-dong-xdcb",
+}
+DOSSIER_PDF = "ho-so.pdf"
+
+
+@dataclass
+class DossierResult:
+    output: Path
+    pages: int = 0
+    documents: list[Path] = field(default_factory=list)
+    inputs: list[Path] = field(default_factory=list)  # everything read: for make's dependency files
+    missing: list[str] = field(default_factory=list)  # draft: parts still missing
+
+
+@dataclass(frozen=True)
+class Loaded:
+    data_file: Path
+    input: CommuneDossierInput
+    assessment_file: Path
+    annexes: dict[str, list[tuple[Path, str | None]]]
+    photos: list[tuple[Path, str]]
+
+    def files(self) -> list[Path]:
+        return [self.data_file, self.assessment_file, *(p for items in self.annexes.values() for p, _ in items),
+                *(p for p, _ in self.photos)]
+
+
+def load(data_file: Path, *, allow_outside: bool = False) -> Loaded:
+    """Read and check ``ho-so.yaml`` and every path it names; write nothing."""
+    data_file = Path(data_file)
+    inp = validate(CommuneDossierInput, load_mapping(data_file), str(data_file))
+    base, src = data_file.parent, str(data_file)
+
+    def resolve(name: str, field_name: str, must_exist: bool = True) -> Path:
+        return resolve_data_path(base, name, field=field_name, source=src, allow_outside=allow_outside,
+                                 must_exist=must_exist)
+
+    assessment = resolve(inp.assessment, "assessment")
+    # Annexes and photos may be missing: completeness is judged by the assembler
+    # (an error listing every missing part, or a draft that marks them).
+    annexes = {
+        part: [(resolve(a.file, f"annexes.{part}[{i}].file", must_exist=False), a.title) for i, a in enumerate(items, 1)]
+        for part, items in inp.annexes.items()
+    }
+    photos = [(resolve(p.file, f"photos[{i}].file", must_exist=False), p.caption) for i, p in enumerate(inp.photos, 1)]
+    return Loaded(data_file, inp, assessment, annexes, photos)
+
+
+def compose(loaded: Loaded) -> tuple[CommuneFacts, list[Composed]]:
+    from ..compose.assessment_facts import facts_for
+
+    facts = facts_for(loaded.assessment_file)
+    return facts, compose_all(loaded.input, facts)
+
+
+def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None,
+          allow_outside: bool = False, progress: Progress | None = None) -> DossierResult:
+    """Build the dossier described by ``data_file`` into ``out_dir``."""
+    say = progress or (lambda _msg: None)
+    loaded = load(data_file, allow_outside=allow_outside)
+    facts, documents = compose(loaded)
+    out_dir = Path(out_dir)
+    result = DossierResult(out_dir / DOSSIER_PDF)
+    with staged(out_dir) as stage:
+        pairs = []
+        for doc in documents:
+            say(f"soạn {FILE_NAMES[doc.key]}.docx")
+            docx = stage / f"{FILE_NAMES[doc.key]}.docx"
+            render_docx(TEMPLATES_DIR / f"{doc.template}.docx", doc.view, docx, title=doc.title,
+                        author=" ".join(loaded.input.issuer.name), date=doc.document.date)
+            pairs.append((docx, docx.with_suffix(".pdf")))
+        say("chuyển sang PDF")
+        convert_all(pairs, converter)
+        say("ghép hồ sơ")
+        assembled = assemble(loaded, facts, documents, pairs, stage / DOSSIER_PDF, draft)
+        result.pages = assembled.pages
+        result.missing = list(assembled.missing)
+        result.documents = [out_dir / p.name for pair in pairs for p in pair]
+    result.inputs = [*loaded.files(), *(TEMPLATES_DIR / f"{d.template}.docx" for d in documents)]
+    return result
+
+
+def convert_all(pairs: list[tuple[Path, Path]], converter=None) -> None:
+    from ..convert import Converter
+
+    own = converter is None
+    conv = converter or Converter()
+    try:
+        failed = [r for r in conv.convert(pairs) if not r.ok]
+    finally:
+        if own:
+            conv.close()
+    if failed:
+        raise build_error("Không chuyển được văn bản sang PDF:", [_problem(r) for r in failed],
+                          hint="Kiểm tra LibreOffice (soffice) đã được cài đặt và tệp Word mở được.")
+
+
+def _problem(result):
+    from ..errors import Problem
+
+    return Problem(Path(result.source).name, str(result.error))
+
+
+def assemble(loaded: Loaded, facts: CommuneFacts, documents: list[Composed], pairs, output: Path, draft: bool):
+    from ..assemble import Cover, DossierSpec, Source, assemble_dossier
+    from ..vntext import vn_upper
+
+    sources: dict[str, list] = {}
+    for doc, (_docx, pdf) in zip(documents, pairs, strict=True):
+        sources[doc.key] = [Source(pdf, doc.title)]
+    for part, items in loaded.annexes.items():
+        sources.setdefault(part, []).extend(Source(p, t) for p, t in items)
+    if loaded.photos:
+        sources.setdefault("hinh_anh", []).extend(Source(p, c) for p, c in loaded.photos)
+    issuer = loaded.input.issuer
+    agencies = [vn_upper(issuer.superior)] if issuer.superior else []
+    agencies.append(vn_upper(" ".join(issuer.name)))
+    cover = Cover(
+        title=vn_upper(f"Đề nghị xét, công nhận {facts.unit}\nđạt chuẩn nông thôn mới năm {facts.year}"),
+        year=facts.year,
+        agencies=agencies,
+        commune=facts.unit,
+        district=facts.district,
+        province=facts.province,
+        place=loaded.input.place,
+    )
+    spec = DossierSpec(kind=loaded.input.kind, cover=cover, sources=sources, output=output, draft=draft,
+                       author=" ".join(issuer.name), keywords=("nông thôn mới", facts.commune, str(facts.year)))
+    return assemble_dossier(spec)
