@@ -16,6 +16,7 @@ from .app import main, run_command  # noqa: F401
 # One module per command group; each registers its commands on ``main``.
 COMMAND_MODULES = [
     "render",
+    "build",
     "check",
 ]
 

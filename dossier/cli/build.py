@@ -1,0 +1,39 @@
+"""`dossier build`: a commune's recognition dossier from its dossier file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..pipeline import commune
+from .app import main, run_command
+
+
+@main.command("build")
+@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Thư mục kết quả (ví dụ build/son-binh/ho-so).")
+@click.option("--draft", is_flag=True,
+              help="Dự thảo: vẫn ghép khi còn thiếu thành phần, đánh dấu phần thiếu trong mục lục "
+                   "và đóng dấu 'DỰ THẢO' trên mọi trang.")
+@click.option("--allow-outside", is_flag=True,
+              help="Cho phép dữ liệu dẫn tới tệp nằm ngoài thư mục chứa tệp hồ sơ.")
+@click.option("--depfile", type=click.Path(path_type=Path, dir_okay=False),
+              help="Ghi danh sách tệp đầu vào (cho make) vào tệp này.")
+@click.option("-q", "--quiet", is_flag=True, help="Không in tiến trình.")
+@run_command
+def build_command(data: Path, output: Path, draft: bool, allow_outside: bool, depfile: Path | None,
+                  quiet: bool) -> None:
+    """Tạo hồ sơ đề nghị xét, công nhận từ tệp hồ sơ DATA (ví dụ ho-so.yaml):
+    mọi văn bản (Word và PDF) và tệp ho-so.pdf có bìa, mục lục, dấu trang, số trang.
+    """
+    progress = None if quiet else (lambda msg: click.echo(f"  … {msg}"))
+    result = commune.build(data, output, draft=draft, allow_outside=allow_outside, progress=progress)
+    if depfile:
+        from ..depfile import write_depfile
+
+        write_depfile(depfile, result.output, result.inputs)
+    if result.missing:
+        click.echo("Bản dự thảo còn thiếu: " + "; ".join(result.missing))
+    click.echo(f"Đã tạo {result.output} ({result.pages} trang).")
