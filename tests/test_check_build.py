@@ -385,9 +385,7 @@ def build_clerk_letter(path: Path) -> Path:
 
     line("\tỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Dau")
     line("\tXÃ SƠN BÌNH\tĐộc lập - Tự do - Hạnh phúc", "Dau", {2: {"size": Pt(14)}})
-    # the two rules as one drawn-line-free trick: bordered paragraphs would span
-    # both columns, so clerks draw lines; here a drawn DrawingML line is emulated
-    # by an underlined tab — too fragile, so use two short bordered paragraphs.
+    # the two rules: short bordered paragraphs indented under each column
     r1 = _rule(doc, 165, 18)
     r1.paragraph_format.left_indent = Mm(21)
     r1.paragraph_format.right_indent = Mm(165 - 39)

@@ -6,7 +6,6 @@ DOCX and as PDF through LibreOffice."""
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
 import yaml
@@ -44,7 +43,7 @@ def sample_for(kind: str) -> dict:
         data["signer"] = {"authority": "TM. ỦY BAN NHÂN DÂN", "title": "CHỦ TỊCH", "name": "Nguyễn Văn An"}
         data["distribution"] = ["Như Điều 3"]
         data["archive"] = "VT, NN."
-    if kind == "bien_ban" or kind == "bien-ban":
+    if kind == "bien-ban":
         data["secretary"] = {"title": "Thư ký", "name": "Lò Thị Hoa"}
         data["chair"] = {"title": "Chủ trì", "name": "Nguyễn Văn An"}
         data["distribution"] = None

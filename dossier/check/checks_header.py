@@ -10,7 +10,7 @@ from ..layout.metrics import text_width_mm
 from ..layout.rules import element, regex, rules
 from .recognise import text_lines
 from .registry import Context, check
-from .style import element_style, expect_size, expect_style, num, short
+from .style import element_style, expect_size, num, short
 from .text import fold_tone, is_upper
 from .view import Block
 

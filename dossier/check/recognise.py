@@ -228,14 +228,10 @@ def _signature_and_recipients(a: Anatomy, blocks: list[Block], end: int) -> None
                 continue
             if b in a.signature or b is a.signer_name:
                 continue
-            if b.text.startswith("-") or (a.noi_nhan_items and b.side == a.noi_nhan.side and b.size == _size(a.noi_nhan_items[-1])):
+            if b.text.startswith("-") or (a.noi_nhan_items and b.side == a.noi_nhan.side and b.size == a.noi_nhan_items[-1].size):
                 a.noi_nhan_items.append(b)
                 continue
             break
-
-
-def _size(b: Block) -> float | None:
-    return b.size
 
 
 def _same_column(first: Block, b: Block) -> bool:
