@@ -215,3 +215,27 @@ def test_repeat_builds_in_parallel_give_one_whole_file(base, tmp_path):
         results = list(pool.map(lambda _: build(base, out), range(2)))
     assert results[0].sha256 == results[1].sha256
     assert len(pikepdf.open(io.BytesIO(out.read_bytes())).pages) == results[0].pages
+
+
+def test_a_file_that_hangs_the_reader_is_named(tmp_path, monkeypatch):
+    import json
+    import subprocess
+
+    from dossier.assemble import probe
+
+    files = [small_pdf(tmp_path / "a.pdf"), tmp_path / "treo.pdf", small_pdf(tmp_path / "c.pdf")]
+    files[1].write_bytes(b"%PDF-1.4\n")
+    real_run = subprocess.run
+    calls = []
+
+    def fake_run(cmd, *, input, timeout, **kw):
+        calls.append(json.loads(input))
+        if len(calls) == 1:  # the child answered for a.pdf, then hung on treo.pdf
+            raise subprocess.TimeoutExpired(cmd, timeout, output=json.dumps({"ok": True, "format": "PDF", "pages": 1}) + "\n")
+        return real_run(cmd, input=input, timeout=timeout, **kw)
+
+    monkeypatch.setattr(probe.subprocess, "run", fake_run)
+    found, problems = probe.probe_files([(f, "pdf") for f in files])
+    assert [p.where for p in problems] == [str(files[1])]
+    assert "quá lâu" in problems[0].message
+    assert set(found) == {files[0], files[2]}  # the file after the culprit was looked at again

@@ -223,7 +223,7 @@ def _front_matter(spec: DossierSpec, kind: DossierKind, parts: list[PartResult],
     contents_pages = 1
     for _ in range(MAX_FRONT_PASSES):
         total = _layout(parts, len(cover.pages) + contents_pages)
-        context = {"title": spec.cover.title.replace("\n", " "), "entries": _contents_entries(parts), "total": total}
+        context = {"title": " ".join(f"{spec.cover.label} {spec.cover.title}".split()), "entries": _contents_entries(parts), "total": total}
         contents = pikepdf.open(io.BytesIO(render_html_bytes("contents", context, source_date_epoch=epoch).pdf))
         if len(contents.pages) == contents_pages:
             return cover, contents, total
