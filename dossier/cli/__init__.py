@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "render",
     "build",
     "check",
+    "preview",
 ]
 
 for _name in COMMAND_MODULES:
