@@ -1,0 +1,28 @@
+"""NTM criteria: the catalogue (``sets/*.yaml`` as package data, one file per
+legal basis), loading a unit's assessment from YAML or the Excel form,
+evaluation and the district summary."""
+
+from __future__ import annotations
+
+from .assessment import load_assessment
+from .catalogue import CriteriaSet, Criterion, Indicator
+from .evaluate import CriterionResult, IndicatorResult, UnitResult, evaluate
+from .registry import Registry, criteria_set, registry
+from .summary import DistrictSummary, load_folder, summarise
+
+__all__ = [
+    "CriteriaSet",
+    "Criterion",
+    "CriterionResult",
+    "DistrictSummary",
+    "Indicator",
+    "IndicatorResult",
+    "Registry",
+    "UnitResult",
+    "criteria_set",
+    "evaluate",
+    "load_assessment",
+    "load_folder",
+    "registry",
+    "summarise",
+]
