@@ -288,3 +288,23 @@ def test_dedupe_shrinks_repeated_fonts_and_images(docs, tmp_path):
     small, big = merged.pdf_path.stat().st_size, plain.pdf_path.stat().st_size
     assert small < big * 0.8, (small, big)
     assert merged.pages == plain.pages
+
+
+def test_district_dossier_nests_the_commune_dossier(built, docs, tmp_path):
+    result = assemble_dossier(DossierSpec(
+        kind="huyen-ntm", cover=Cover(title="ĐỀ NGHỊ THẨM ĐỊNH, XÉT, CÔNG NHẬN XÃ SƠN BÌNH", year=2024,
+                                      district="huyện Tam Đường", province="tỉnh Lai Châu"),
+        sources={"to_trinh_huyen": docs["to_trinh"], "bao_cao_tham_tra": docs["bao_cao_no_dong_xdcb"],
+                 "ho_so_xa": [Source(built.pdf_path, "Hồ sơ xã Sơn Bình")]},
+        output=tmp_path / "huyen" / "ho-so.pdf", source_date_epoch=0))
+    inner = next(p for p in result.parts if p.key == "ho_so_xa").segments[0]
+    offset = inner.first_page - 1
+    pages = outline_pages(result.pdf_path)
+    commune = outline_pages(built.pdf_path)
+    for number, part in enumerate(built.parts, 1):  # the commune's bookmarks moved to their new pages
+        assert pages[f"{number}. {part.title}"] == commune[f"{number}. {part.title}"] + offset
+    # the inner pages keep the commune numbering its contents refer to; the district's sits above it
+    n = inner.first_page + 5
+    text = pdftotext(result.pdf_path, "-f", str(n), "-l", str(n))
+    assert f"Trang {n}/{result.pages}" in text and f"Trang 6/{built.pages}" in text
+    assert text.index(f"Trang {n}/") < text.index(f"Trang 6/{built.pages}")

@@ -251,7 +251,59 @@ def _link_contents(pdf: pikepdf.Pdf, contents_range: range) -> None:
                     annot.Dest = Array([pdf.pages[target].obj, Name.XYZ, None, None, None])
 
 
+MAX_SOURCE_OUTLINE_DEPTH = 4
+
+
+def _target_index(pdf: pikepdf.Pdf, item: OutlineItem) -> int | None:
+    """The source page an outline item points at (explicit, named or GoTo), or None."""
+    dest = None
+    try:
+        resolved = item.resolved_destination(pdf)
+        dest = resolved.to_array() if resolved is not None else None
+        if dest is None and item.action is not None and item.action.get("/S") == Name.GoTo:
+            dest = item.action.get("/D")
+        if isinstance(dest, (pikepdf.String, pikepdf.Name)):
+            named = pikepdf.NameTree(pdf.Root.Names.Dests).get(str(dest)) if "/Names" in pdf.Root else None
+            dest = named.get("/D", named) if isinstance(named, pikepdf.Dictionary) else named
+        if isinstance(dest, pikepdf.Array) and len(dest):
+            first = dest[0]
+            return int(first) if isinstance(first, int) else pikepdf.Page(first).index
+    except (pikepdf.PdfError, ValueError, TypeError, AttributeError, KeyError, IndexError):
+        return None
+    return None
+
+
+def _source_outline(segment: Segment) -> list[OutlineItem]:
+    """The source file's own bookmarks, moved to the pages they now occupy
+    (e.g. a commune dossier's parts inside the district dossier)."""
+    pdf = segment.pdf
+    if "/Outlines" not in pdf.Root:
+        return []
+    positions = {index: pos for pos, index in enumerate(segment.page_indexes)}
+    try:
+        root = pikepdf.Outline(pdf, max_depth=MAX_SOURCE_OUTLINE_DEPTH).root
+    except (pikepdf.PdfError, ValueError, TypeError, RecursionError):
+        return []
+
+    def convert(items: list[OutlineItem], depth: int) -> list[OutlineItem]:
+        out = []
+        for item in items:
+            index = _target_index(pdf, item)
+            children = convert(item.children, depth + 1) if depth < MAX_SOURCE_OUTLINE_DEPTH else []
+            if index in positions:
+                new = OutlineItem(str(item.title), segment.first_page - 1 + positions[index])
+                new.children.extend(children)
+                out.append(new)
+            else:
+                out.extend(children)  # an item without a usable target: keep its children
+        return out
+
+    return convert(list(root), 0)
+
+
 def _outline(pdf: pikepdf.Pdf, parts: list[PartResult], contents_first: int) -> None:
+    """Bìa, Mục lục, one item per part; a document's annexes, an annex part's
+    files and each photo nested under their part; sources' own bookmarks kept."""
     with pdf.open_outline() as outline:
         outline.root.clear()
         outline.root.append(OutlineItem("Bìa hồ sơ", 0))
@@ -260,9 +312,12 @@ def _outline(pdf: pikepdf.Pdf, parts: list[PartResult], contents_first: int) -> 
             if part.missing:
                 continue
             item = OutlineItem(f"{number}. {part.title}", part.first_page - 1)
+            if part.kind == "document" and part.segments:
+                item.children.extend(_source_outline(part.segments[0]))
             for index, segment in enumerate(part.nested(), 1):
-                item.children.append(OutlineItem(f"{number}.{index}. {segment.source.display_title()}",
-                                                 segment.first_page - 1))
+                child = OutlineItem(f"{number}.{index}. {segment.source.display_title()}", segment.first_page - 1)
+                child.children.extend(_source_outline(segment))
+                item.children.append(child)
             outline.root.append(item)
 
 

@@ -4,7 +4,9 @@ Convention (returned by :func:`page_number_convention` for the README):
 every page of the dossier, cover included, carries ``Trang n/N`` in 8 pt
 Times New Roman (Liberation Serif), bottom right, its baseline 9 mm above the
 bottom edge and ending 12 mm from the right edge of the page *as displayed*,
-on a small white box so it stays readable on scans. ``n`` is the page's
+on a small white box so it stays readable on scans. A page that already
+carries a dossier number (a commune dossier inside the district's) keeps it,
+since the inner contents refer to it; the outer number sits one line above. ``n`` is the page's
 position in the PDF file (so it matches the viewer's page number, the
 bookmarks and the contents) and ``N`` the file's page count; numbering never
 restarts. Decree 30 documents number their own pages top-centre from page 2,
@@ -46,6 +48,7 @@ MM = 72 / 25.4
 NUMBER_SIZE = 8.0  # pt
 NUMBER_RIGHT = 12 * MM  # from the displayed right edge to the end of the text
 NUMBER_BOTTOM = 9 * MM  # from the displayed bottom edge to the baseline
+NESTED_LIFT = 12.0  # pt: the outer dossier's number sits one line above an inner dossier's
 DRAFT_SIZE = 110.0  # pt, on an A4 page; scaled with the page
 A4 = (595.276, 841.89)
 
@@ -227,7 +230,8 @@ class Stamper:
         self.draft_obj = _draft_xobject(pdf, self.font_obj) if draft else None
         self.save_state = pdf.make_indirect(pikepdf.Stream(pdf, b"q\n"))
 
-    def stamp(self, page: pikepdf.Page, number: int, total: int) -> None:
+    def stamp(self, page: pikepdf.Page, number: int, total: int, *, level: int = 0) -> None:
+        """Stamp one page; ``level`` > 0 lifts the number above an inner dossier's own stamp."""
         matrix, width, height = display_matrix(page)
         ops = [b"\nQ q ", " ".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in matrix).encode(), b" cm\n"]
         if self.draft_obj is not None:
@@ -238,7 +242,7 @@ class Stamper:
         size = NUMBER_SIZE
         text_width = self.font.width(text, size)
         right = min(NUMBER_RIGHT, width * 0.1)
-        bottom = min(NUMBER_BOTTOM, height * 0.1)
+        bottom = min(NUMBER_BOTTOM, height * 0.1) + level * NESTED_LIFT
         x, y = width - right - text_width, bottom
         pad = 1.5
         ops.append(
@@ -268,10 +272,22 @@ class Stamper:
         page.obj.Contents = parts
 
 
+def already_stamped(page: pikepdf.Page) -> bool:
+    """Whether the page carries a dossier stamp (a commune dossier inside a district one)."""
+    resources = page.obj.get("/Resources")
+    fonts = resources.get("/Font") if isinstance(resources, pikepdf.Dictionary) else None
+    return isinstance(fonts, pikepdf.Dictionary) and FONT_RESOURCE in fonts
+
+
 def stamp_pages(pdf: pikepdf.Pdf, *, draft: bool = False, first: int = 1) -> int:
-    """Stamp ``Trang n/N`` (and ``DỰ THẢO`` when ``draft``) on every page; return N."""
+    """Stamp ``Trang n/N`` (and ``DỰ THẢO`` when ``draft``) on every page; return N.
+
+    Pages that already carry a dossier number (an inner dossier, whose own
+    contents refer to it) keep it; the new number goes one line above.
+    """
     total = len(pdf.pages)
+    nested = [already_stamped(page) for page in pdf.pages]  # before any shared resources change
     stamper = Stamper(pdf, draft=draft)
     for index, page in enumerate(pdf.pages):
-        stamper.stamp(page, first + index, total + first - 1)
+        stamper.stamp(page, first + index, total + first - 1, level=int(nested[index]))
     return total
