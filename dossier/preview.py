@@ -208,23 +208,20 @@ class _Snapshot:
         return {p: _signature(p) for p in self.files}
 
 
-def _open_converter() -> tuple[Convert | None, Callable[[], None]]:
+def _open_converter() -> tuple[Convert, Callable[[], None]]:
     """A long-lived LibreOffice for the watch loop when the converter offers one,
-    so each re-render skips LibreOffice's start-up; otherwise ``to_pdf``."""
-    try:
-        from .convert import Converter
-    except ImportError:
-        return None, lambda: None
+    so each re-render skips LibreOffice's start-up (started on first use)."""
+    from .convert import Converter, conversion_error
+
     holder: dict[str, object] = {}
 
     def convert(docx: Path, pdf: Path) -> None:
         if "conv" not in holder:
             holder["conv"] = Converter()
-        results = list(holder["conv"].convert([(docx, pdf)]))  # type: ignore[attr-defined]
-        failed = [r for r in results if not getattr(r, "ok", True)]
+        results = holder["conv"].convert([(docx, pdf)])  # type: ignore[attr-defined]
+        failed = [r for r in results if not r.ok]
         if failed:
-            raise build_error(f"Không chuyển được {docx.name} sang PDF: {getattr(failed[0], 'error', '')}",
-                              hint="Kiểm tra LibreOffice (soffice) đã được cài đặt và tệp Word mở được.")
+            raise conversion_error(failed)
 
     def close() -> None:
         conv = holder.pop("conv", None)
