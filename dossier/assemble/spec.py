@@ -65,6 +65,13 @@ class Cover:
     label: str = "HỒ SƠ"
     subtitle: str | None = None
 
+    def __post_init__(self) -> None:  # everything shown is NFC, whatever the input was
+        for name in ("title", "commune", "district", "province", "place", "label", "subtitle"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, _nfc(value))
+        object.__setattr__(self, "agencies", tuple(_nfc(a) for a in self.agencies))
+
     def units(self) -> list[str]:
         return [_nfc(u) for u in (self.commune, self.district, self.province) if u]
 

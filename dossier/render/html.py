@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -56,6 +57,7 @@ def _weasyprint() -> tuple[Any, Any]:
         return _weasy["module"], _weasy["fonts"]
 
 
+@functools.lru_cache(maxsize=1)
 def _guarded_fetcher_class() -> type:
     weasyprint, _ = _weasyprint()
     from weasyprint.urls import URLFetcher, URLFetchingError
