@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "render",
     "build",
     "check",
+    "assess",
     "preview",
 ]
 

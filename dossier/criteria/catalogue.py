@@ -193,6 +193,9 @@ class Target:
             return unit.yes
         if self.op == "one_of":
             return f"{comp.symbol} {', '.join(self.values)}"
+        if year is None and len(self.by_year) > 1:
+            steps = "; ".join(f"{vn_number(v)} ({y})" for y, v in self.by_year)
+            return f"{comp.symbol} {steps}{unit.suffix}".strip()
         number = f"{vn_number(self.threshold(year))}{unit.suffix}"
         return f"{comp.symbol} {number}" if comp.symbol else number
 

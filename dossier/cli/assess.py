@@ -1,0 +1,88 @@
+"""`dossier assess`, `dossier summary`, `dossier excel-template`: NTM criteria
+assessment of one commune, the district summary, and the blank Excel form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..criteria import evaluate, load_assessment, load_folder, registry, summarise
+from ..report import assessment_context, assessment_text, export, summary_context, summary_text
+from .app import main, run_command
+
+OUTPUT_HELP = "Ghi kết quả ra tệp .xlsx, .docx hoặc .pdf (theo phần mở rộng của tên tệp)."
+
+
+def _warn(warnings) -> None:
+    for w in warnings:
+        click.echo(f"Cảnh báo: {w}", err=True)
+
+
+@main.command("assess")
+@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=OUTPUT_HELP)
+@run_command
+def assess_command(data: Path, output: Path | None) -> None:
+    """Đánh giá mức độ đạt các tiêu chí nông thôn mới của một xã.
+
+    DATA là tệp số liệu của xã (.yaml hoặc biểu mẫu Excel .xlsx). Kết quả Đạt/Chưa
+    đạt được tính từ số liệu và mức đạt chuẩn của bộ tiêu chí, không nhập tay.
+    """
+    warnings: list = []
+    ctx = assessment_context(evaluate(load_assessment(data, warnings)))
+    _warn(warnings)
+    click.echo(assessment_text(ctx))
+    if output:
+        export(ctx, "assessment", output)
+        click.echo(f"Đã ghi {output}")
+
+
+@main.command("summary")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=OUTPUT_HELP)
+@run_command
+def summary_command(folder: Path, output: Path | None) -> None:
+    """Tổng hợp kết quả các tiêu chí của tất cả các xã trong một thư mục.
+
+    FOLDER chứa một tệp số liệu (.yaml hoặc .xlsx) cho mỗi xã.
+    """
+    warnings: list = []
+    ctx = summary_context(summarise(load_folder(folder, warnings)))
+    _warn(warnings)
+    click.echo(summary_text(ctx))
+    if output:
+        export(ctx, "district-summary", output)
+        click.echo(f"Đã ghi {output}")
+
+
+@main.command("excel-template")
+@click.option("--set", "set_id", default="xa-ntm-2021-2025", show_default=True,
+              help="Mã bộ tiêu chí (xem danh sách bằng --list).")
+@click.option("--override", default=None, help="Mã quy định của tỉnh ghi đè mức đạt chuẩn, ví dụ lai-chau-1487-2024.")
+@click.option("--villages", "village_columns", type=click.IntRange(0, 200), default=10, show_default=True,
+              help="Số cột thôn, bản trong sheet 'Thôn bản'.")
+@click.option("--list", "list_sets", is_flag=True, help="Liệt kê các bộ tiêu chí và quy định của tỉnh rồi thoát.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Tệp .xlsx sẽ tạo.")
+@run_command
+def excel_template_command(set_id: str, override: str | None, village_columns: int, list_sets: bool,
+                           output: Path | None) -> None:
+    """Tạo biểu mẫu Excel trống để cán bộ xã nhập số liệu đánh giá tiêu chí."""
+    from ..errors import input_error
+    from ..report.form import write_form
+
+    sets = registry()
+    if list_sets:
+        for sid in sets.ids():
+            cset = sets.get(sid)
+            click.echo(f"{sid}: {cset.name} ({cset.basis})")
+        for oid in sets.override_ids():
+            o = sets.overrides[oid]
+            click.echo(f"{oid} (ghi đè {o.base}): {o.name} ({o.basis})")
+        return
+    if output is None:
+        raise input_error("Thiếu tên tệp kết quả.", hint="Thêm -o TÊN-TỆP.xlsx.")
+    if output.suffix.lower() != ".xlsx":
+        raise input_error(f"Biểu mẫu phải là tệp .xlsx, nhận được “{output.name}”.")
+    write_form(output, set_id, override, village_columns=village_columns)
+    click.echo(f"Đã tạo biểu mẫu {output}")
