@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..pipeline import commune
+from ..pipeline.registry import pipeline_for
 from .app import main, run_command
 
 
@@ -29,7 +29,7 @@ def build_command(data: Path, output: Path, draft: bool, allow_outside: bool, de
     mọi văn bản (Word và PDF) và tệp ho-so.pdf có bìa, mục lục, dấu trang, số trang.
     """
     progress = None if quiet else (lambda msg: click.echo(f"  … {msg}"))
-    result = commune.build(data, output, draft=draft, allow_outside=allow_outside, progress=progress)
+    result = pipeline_for(data).build(data, output, draft=draft, allow_outside=allow_outside, progress=progress)
     if depfile:
         from ..depfile import write_depfile
 
