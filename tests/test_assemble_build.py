@@ -308,3 +308,16 @@ def test_district_dossier_nests_the_commune_dossier(built, docs, tmp_path):
     text = pdftotext(result.pdf_path, "-f", str(n), "-l", str(n))
     assert f"Trang {n}/{result.pages}" in text and f"Trang 6/{built.pages}" in text
     assert text.index(f"Trang {n}/") < text.index(f"Trang 6/{built.pages}")
+
+
+def test_watermark_only_stamp_for_previews(tmp_path):
+    from dossier.assemble.stamp import already_stamped, stamp_pages
+
+    pdf = pikepdf.open(fake_document(tmp_path / "a.pdf", "Xem truoc", 2))
+    stamp_pages(pdf, draft=True, numbers=False)
+    pdf.save(tmp_path / "b.pdf")
+    text = pdftotext(tmp_path / "b.pdf")
+    assert "Trang" not in text and "Xem truoc p2" in text
+    with pdfplumber.open(tmp_path / "b.pdf") as doc:
+        assert all("".join(c["text"] for c in p.chars if c["size"] > 50) == "DỰ THẢO" for p in doc.pages)
+    assert not any(already_stamped(p) for p in pikepdf.open(tmp_path / "b.pdf").pages)

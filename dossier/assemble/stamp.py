@@ -230,14 +230,19 @@ class Stamper:
         self.draft_obj = _draft_xobject(pdf, self.font_obj) if draft else None
         self.save_state = pdf.make_indirect(pikepdf.Stream(pdf, b"q\n"))
 
-    def stamp(self, page: pikepdf.Page, number: int, total: int, *, level: int = 0) -> None:
-        """Stamp one page; ``level`` > 0 lifts the number above an inner dossier's own stamp."""
+    def stamp(self, page: pikepdf.Page, number: int, total: int, *, level: int = 0, numbers: bool = True) -> None:
+        """Stamp one page; ``level`` > 0 lifts the number above an inner dossier's own stamp;
+        ``numbers=False`` draws only the draft watermark (a single document's preview)."""
         matrix, width, height = display_matrix(page)
         ops = [b"\nQ q ", " ".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in matrix).encode(), b" cm\n"]
         if self.draft_obj is not None:
             scale = min(width / A4[0], height / A4[1])
             ox, oy = (width - A4[0] * scale) / 2, (height - A4[1] * scale) / 2
             ops.append(f"q {scale:.5f} 0 0 {scale:.5f} {ox:.2f} {oy:.2f} cm /DossierDraft Do Q\n".encode())
+        if not numbers:
+            ops.append(b"Q\n")
+            self._attach(page, b"".join(ops), with_font=False)
+            return
         text = STAMP_TEXT.format(page=number, total=total)
         size = NUMBER_SIZE
         text_width = self.font.width(text, size)
@@ -250,11 +255,16 @@ class Stamper:
             f"0 g BT /DossierStampFont {size:g} Tf {x:.2f} {y:.2f} Td ".encode()
             + self.font.encode(text) + b" Tj ET Q\n"
         )
+        self._attach(page, b"".join(ops))
+
+    def _attach(self, page: pikepdf.Page, stream: bytes, *, with_font: bool = True) -> None:
+        """Add the shared resources and wrap the page's content: ``q`` original ``Q`` stamp."""
         resources = _resources(page)
-        fonts = resources.get("/Font")
-        if fonts is None:
-            resources.Font = fonts = Dictionary()
-        fonts[FONT_RESOURCE] = self.font_obj
+        if with_font:  # the font also marks the page as numbered (see already_stamped)
+            fonts = resources.get("/Font")
+            if fonts is None:
+                resources.Font = fonts = Dictionary()
+            fonts[FONT_RESOURCE] = self.font_obj
         if self.draft_obj is not None:
             xobjects = resources.get("/XObject")
             if xobjects is None:
@@ -268,7 +278,7 @@ class Stamper:
         else:
             parts = Array([contents])
         parts.insert(0, self.save_state)
-        parts.append(self.pdf.make_indirect(pikepdf.Stream(self.pdf, b"".join(ops))))
+        parts.append(self.pdf.make_indirect(pikepdf.Stream(self.pdf, stream)))
         page.obj.Contents = parts
 
 
@@ -279,8 +289,10 @@ def already_stamped(page: pikepdf.Page) -> bool:
     return isinstance(fonts, pikepdf.Dictionary) and FONT_RESOURCE in fonts
 
 
-def stamp_pages(pdf: pikepdf.Pdf, *, draft: bool = False, first: int = 1) -> int:
+def stamp_pages(pdf: pikepdf.Pdf, *, draft: bool = False, first: int = 1, numbers: bool = True) -> int:
     """Stamp ``Trang n/N`` (and ``DỰ THẢO`` when ``draft``) on every page; return N.
+
+    ``numbers=False`` with ``draft=True`` draws only the watermark (previews).
 
     Pages that already carry a dossier number (an inner dossier, whose own
     contents refer to it) keep it; the new number goes one line above.
@@ -289,5 +301,5 @@ def stamp_pages(pdf: pikepdf.Pdf, *, draft: bool = False, first: int = 1) -> int
     nested = [already_stamped(page) for page in pdf.pages]  # before any shared resources change
     stamper = Stamper(pdf, draft=draft)
     for index, page in enumerate(pdf.pages):
-        stamper.stamp(page, first + index, total + first - 1, level=int(nested[index]))
+        stamper.stamp(page, first + index, total + first - 1, level=int(nested[index]), numbers=numbers)
     return total
