@@ -51,7 +51,7 @@ def publish(stage: Path, target: Path) -> list[Path]:
     """Move every file of ``stage`` to the same place under ``target``; unchanged
     files are left untouched so their timestamps (and make) stay quiet."""
     moved = []
-    for src in sorted(p for p in stage.rglob("*") if p.is_file()):
+    for src in sorted(p for p in stage.rglob("*") if p.is_file() and not p.name.startswith(".")):
         dst = target / src.relative_to(stage)
         dst.parent.mkdir(parents=True, exist_ok=True)
         if dst.exists() and dst.read_bytes() == src.read_bytes():

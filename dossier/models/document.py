@@ -39,6 +39,15 @@ def _lines(value: Any) -> Any:
     return value
 
 
+LEGAL_BASIS_OPENINGS = ("Căn cứ", "Theo", "Xét", "Thực hiện")
+
+
+def _legal_basis(text: str) -> str:
+    """'Luật Tổ chức chính quyền địa phương…' → 'Căn cứ Luật Tổ chức chính quyền địa phương…'."""
+    text = _strip_end_punct(text)
+    return text if text.startswith(LEGAL_BASIS_OPENINGS) else f"Căn cứ {text}"
+
+
 def _strip_end_punct(text: str) -> str:
     """Templates add the ';' / '.' a list item ends with; data gives bare text."""
     return re.sub(r"\s*[;.,]+\s*$", "", text.strip()) if not text.rstrip().endswith("./.") else text.strip()
@@ -233,7 +242,7 @@ def document_view(doc: OfficialDocument) -> dict[str, Any]:
         "year": doc.year or (doc.date.year if doc.date else None),
         "subject": doc.subject,
         "recipients": [_strip_end_punct(r) for r in doc.recipients],
-        "legal_bases": [_strip_end_punct(c) for c in doc.legal_bases],
+        "legal_bases": [_legal_basis(c) for c in doc.legal_bases],
         "body": flatten_body(doc.body, doc.end_mark),
         "signer": {
             "authority": doc.signer.authority,
