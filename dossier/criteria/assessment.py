@@ -159,7 +159,8 @@ def check_assessment(assessment: Assessment, source: str, locate: Locate, warnin
         update={"name": fix_text(assessment.commune.name, locate(("commune", "name")), warnings)})
     if check.problems:
         raise input_error(f"Dữ liệu đánh giá trong {source} có {len(check.problems)} lỗi:", check.problems)
-    return assessment.model_copy(update={"commune": commune, "indicators": indicators, "villages": villages})
+    return assessment.model_copy(update={"commune": commune, "indicators": indicators, "villages": villages,
+                                         "village_set": village_set_id(assessment, cset)})
 
 
 def village_set_id(assessment: Assessment, cset: CriteriaSet) -> str | None:
