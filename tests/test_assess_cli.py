@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from dossier.cli import main
 
-from .assess_helpers import COMMUNES, sample, write
+from .test_assess_helpers import COMMUNES, sample, write
 
 
 def run(*args):

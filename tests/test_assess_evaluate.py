@@ -9,7 +9,7 @@ import pytest
 from dossier.criteria import evaluate, load_assessment
 from dossier.errors import DossierError
 
-from .assess_helpers import COMMUNES, sample, write
+from .test_assess_helpers import COMMUNES, sample, write
 
 
 def _result(tmp_path, data):

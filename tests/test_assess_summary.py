@@ -12,7 +12,7 @@ from dossier.criteria import load_folder, summarise
 from dossier.errors import DossierError
 from dossier.report import summary_context
 
-from .assess_helpers import COMMUNES, ROOT
+from .test_assess_helpers import COMMUNES, ROOT
 
 # Counted by hand from the sample files (which criteria each commune's data misses; bản meeting the bản set).
 MISSES = {

@@ -9,7 +9,7 @@ from dossier.criteria import evaluate, load_assessment
 from dossier.errors import DossierError
 from dossier.report.form import write_form
 
-from .assess_helpers import COMMUNES, ROOT
+from .test_assess_helpers import COMMUNES, ROOT
 
 SAMPLE_XLSX = ROOT / "samples" / "tam-duong" / "communes-xlsx" / "son-binh.xlsx"
 
