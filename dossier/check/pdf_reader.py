@@ -65,6 +65,20 @@ class _Line:
         return clean("".join(s.text for s in self.spans))
 
 
+def _ruled_tables(page) -> list[tuple[float, float, float, float]]:
+    if len(page.rects) + len(page.lines) < 8:
+        return []
+    try:
+        return [t.bbox for t in page.find_tables()]
+    except Exception:  # noqa: BLE001 - table finding is a heuristic; never fail the check on it
+        return []
+
+
+def _inside(line, box: tuple[float, float, float, float], slack: float = 1.0) -> bool:
+    x0, top, x1, bottom = box
+    return line.x0 >= x0 - slack and line.x1 <= x1 + slack and line.top >= top - slack and line.bottom <= bottom + slack
+
+
 def read_pdf(path: Path) -> DocumentView:
     try:
         import pdfplumber
@@ -124,7 +138,11 @@ def _read(pdf, path: Path) -> DocumentView:
                                has_grid_table=bool(page.rects) and len(page.rects) > 12))
         text_left = margins["left"] or 30.0
         text_right = width_mm - (margins["right"] or 15.0)
-        page_blocks = _paragraphs(content, number, text_left, text_right, width_mm)
+        # Text inside ruled tables (criteria tables, matrices) is table content, not body
+        # paragraphs; the header and signature tables are borderless and stay.
+        grids = _ruled_tables(page)
+        prose = [ln for ln in content if not any(_inside(ln, box) for box in grids)]
+        page_blocks = _paragraphs(prose, number, text_left, text_right, width_mm)
         _attach_rules(page, page_blocks)
         for b in page_blocks:
             b.index = len(blocks)

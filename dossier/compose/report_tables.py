@@ -55,7 +55,7 @@ def summary_table(ctx: dict[str, Any]) -> TableSpec:
     ]
     rows.append(Row(("", "Số xã đạt", *(str(c["communes_met"]) for c in criteria), "",
                      f"{ctx['totals']['communes_all_met']}/{ctx['totals']['communes']}"), bold=True))
-    notes = ["x: tiêu chí đạt chuẩn. " + "; ".join(f"{c['id']}. {c['name']}" for c in criteria) + "."]
+    notes = ["Ghi chú: x là tiêu chí đạt chuẩn; " + "; ".join(f"({c['id']}) {c['name']}" for c in criteria) + "."]
     if ctx["unverified_targets"]:
         notes.append(ctx["unverified_note"])
     return TableSpec(columns, tuple(rows), font_size=10, notes=tuple(notes))

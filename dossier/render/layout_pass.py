@@ -76,9 +76,10 @@ def fit_rules(doc: DocumentObject) -> int:
         ratio = RULE_STYLES.get(para.style.name if para.style is not None else "")
         if ratio is not None and previous is not None and previous.text.strip():
             size, bold = _font_of(previous)
-            longest = max(text_width_mm(line, size, bold) for line in previous.text.split("\n"))
             width = _container_width_mm(para, section_width_mm)
-            length = min(longest * ratio, width)
+            # a line that wraps is at most as long as its column
+            longest = min(max(text_width_mm(line, size, bold) for line in previous.text.split("\n")), width)
+            length = longest * ratio
             side = max((width - length) / 2, 0)
             para.paragraph_format.left_indent = Mm(side)
             para.paragraph_format.right_indent = Mm(side)

@@ -93,9 +93,8 @@ def build_subdoc(tpl, spec: TableSpec):
             _write(cell, text, text_style, col.align, spec.font_size, row.bold, row.italic)
             if row.shaded:
                 _shade(cell)
-    for note in spec.notes:
-        para = sub.add_paragraph(note, style=text_style)
-        para.paragraph_format.space_before = Pt(6)
+    for note in spec.notes:  # notes under the table read as body text, in italic
+        para = sub.add_paragraph(note, style=P.ELEMENTS["body"].name)
         para.runs[0].font.italic = True
     return sub
 

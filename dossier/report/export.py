@@ -1,9 +1,8 @@
 """Writing a report context to a file, by extension: XLSX here, DOCX/PDF
-through the renderer's ``render_report`` when it is available."""
+through the renderer's ``render_report`` (Decree 30 layout, landscape table)."""
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 from typing import Any
@@ -15,14 +14,8 @@ KINDS = ("assessment", "district-summary")
 
 
 def _render(ctx: dict[str, Any], kind: str, out: Path) -> None:
-    try:
-        reports = importlib.import_module("dossier.render.reports")
-    except ImportError:
-        reports = None
-    render_report = getattr(reports, "render_report", None)
-    if render_report is None:
-        raise input_error(f"Định dạng {out.suffix.lower()} chưa được hỗ trợ cho báo cáo này.",
-                          hint="Dùng tệp .xlsx, hoặc cập nhật phần mềm khi có mẫu báo cáo DOCX.")
+    from ..render.reports import render_report  # DOCX templates + LibreOffice, loaded only when asked
+
     render_report(kind, ctx, out)
 
 

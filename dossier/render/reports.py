@@ -1,0 +1,117 @@
+"""The criteria reports as Decree 30 documents: a commune's self-assessment
+(báo cáo with its summary table) and the district summary (communes ×
+criteria), both landscape so the table fits. Called by ``dossier.report.export``."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..compose.report_tables import assessment_table, summary_table
+from ..models.document import OfficialDocument, document_view
+from ..models.validation import validate
+from ..paths import TEMPLATES_DIR
+from .docx import render_docx
+
+TEMPLATE = TEMPLATES_DIR / "bang-tong-hop.docx"
+UNSIGNED = "………………………"  # the clerk writes the signer's name before signing
+
+
+def _assessment(ctx: dict[str, Any]) -> tuple[OfficialDocument, Any]:
+    unit = ctx["unit"]
+    totals = ctx["totals"]
+    body: list[Any] = [
+        f"Năm {ctx['year']}, {unit['label']} tự đánh giá theo {ctx['criteria_set']['name']} "
+        f"({ctx['criteria_set']['basis']}): {totals['text'].lower()}.",
+    ]
+    if ctx["missing"]:
+        body.append({"heading": "Các tiêu chí chưa đạt", "content": [{"bullets": [
+            f"Tiêu chí số {m['stt']} ({m['name']}): " + "; ".join(m["shortfalls"]) for m in ctx["missing"]
+        ]}]})
+    if ctx["disagreements"]:
+        body.append({"heading": "Tự đánh giá khác kết quả tính toán", "content": [{"bullets": list(ctx["disagreements"])}]})
+    if ctx["villages"]["total"]:
+        body.append(ctx["villages"]["text"] + ".")
+    if ctx["unverified_note"]:
+        body.append(ctx["unverified_note"])
+    if ctx["sample_data"]:
+        body.append("Dữ liệu mẫu, không phải số liệu chính thức.")
+    data = {
+        "kind": "bao-cao",
+        "issuer": {"name": ["Ủy ban nhân dân", unit["label"]]},
+        "symbol": "BC-UBND",
+        "place": unit["name"],
+        "year": ctx["year"],
+        "subject": f"Kết quả tự đánh giá mức độ đạt các tiêu chí nông thôn mới năm {ctx['year']} của {unit['label']}",
+        "recipients": [f"Ủy ban nhân dân huyện {ctx['district']}"] if ctx["district"] else [],
+        "body": body,
+        "signer": {"authority": "TM. ỦY BAN NHÂN DÂN", "title": "CHỦ TỊCH", "name": UNSIGNED},
+        "distribution": ["Như trên"] if ctx["district"] else [],
+        "archive": "VT",
+        "end_mark": False,  # the table follows the text
+    }
+    return validate(OfficialDocument, data, "báo cáo đánh giá"), assessment_table(ctx)
+
+
+def _summary(ctx: dict[str, Any]) -> tuple[OfficialDocument, Any]:
+    totals = ctx["totals"]
+    names = ", ".join(totals["communes_all_met_names"]) or "chưa có"
+    body: list[Any] = [
+        f"Tổng hợp kết quả tự đánh giá năm {ctx['year']} của {totals['communes']} xã theo "
+        f"{ctx['criteria_set']['name']} ({ctx['criteria_set']['basis']}):",
+        {"bullets": [
+            f"{totals['text']}",
+            f"Xã đạt đủ các tiêu chí: {names}",
+            totals["villages_text"],
+        ]},
+    ]
+    if ctx["unverified_note"]:
+        body.append(ctx["unverified_note"])
+    body.append("Chi tiết tại bảng tổng hợp dưới đây.")
+    where = ctx["district"] or ctx["province"] or ""
+    if ctx["district"]:
+        issuer = {"superior": f"UBND huyện {ctx['district']}",
+                  "name": ["Phòng Nông nghiệp", "và Phát triển nông thôn"]}
+        recipients = [f"Ủy ban nhân dân huyện {ctx['district']}"]
+        symbol = "BC-NN"
+    else:
+        issuer = {"name": ["Ủy ban nhân dân", f"tỉnh {ctx['province']}" if ctx["province"] else ""]}
+        recipients, symbol = [], "BC-UBND"
+    data = {
+        "kind": "bao-cao",
+        "issuer": issuer,
+        "symbol": symbol,
+        "place": where or "…",
+        "year": ctx["year"],
+        "subject": f"Tổng hợp kết quả thực hiện các tiêu chí nông thôn mới năm {ctx['year']}"
+                   + (f" trên địa bàn {ctx['location']}" if ctx["location"] else ""),
+        "recipients": recipients,
+        "body": body,
+        "signer": {"title": "TRƯỞNG PHÒNG" if ctx["district"] else "CHỦ TỊCH", "name": UNSIGNED},
+        "distribution": ["Như trên"] if recipients else [],
+        "archive": "VT",
+        "end_mark": False,  # the table follows the text
+    }
+    return validate(OfficialDocument, data, "báo cáo tổng hợp"), summary_table(ctx)
+
+
+BUILDERS = {"assessment": _assessment, "district-summary": _summary}
+
+
+def render_report(kind: str, ctx: dict[str, Any], out: str | Path) -> Path:
+    """Write the report of ``kind`` for ``ctx`` as .docx, or .pdf through that DOCX."""
+    doc, table = BUILDERS[kind](ctx)
+    view = document_view(doc)
+    view["table"] = table
+    out = Path(out)
+    if out.suffix.lower() == ".docx":
+        render_docx(TEMPLATE, view, out, title=doc.subject, author=" ".join(doc.issuer.name))
+        return out
+    from ..convert import to_pdf
+
+    with tempfile.TemporaryDirectory(prefix="dossier-report-") as tmp:
+        docx = Path(tmp) / (out.stem + ".docx")
+        render_docx(TEMPLATE, view, docx, title=doc.subject, author=" ".join(doc.issuer.name))
+        to_pdf(docx, out)
+    return out
