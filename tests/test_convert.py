@@ -242,3 +242,15 @@ def test_missing_soffice_anywhere(monkeypatch):
     monkeypatch.setattr(so.os, "access", lambda *_a: False)
     with pytest.raises(DossierError, match="Không tìm thấy LibreOffice \\(soffice\\)"):
         find_soffice()
+
+
+def test_warm_starts_workers_before_the_first_document(tmp_path, docs):
+    with Converter(workers=2) as conv:
+        conv.warm()
+        deadline = time.monotonic() + 60
+        while sum(1 for g in conv.pids() if g) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sum(1 for g in conv.pids() if g) == 2
+        results = conv.convert([(d, tmp_path / d.with_suffix(".pdf").name) for d in docs])
+        assert all(r.ok for r in results) and conv.starts == 2
+    assert conv.pids() == []

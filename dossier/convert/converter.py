@@ -91,8 +91,32 @@ class Converter:
             pool, self._pool = self._pool, []
             self.closed = True
         for worker in pool:
-            worker.close()
+            if isinstance(worker, UnoWorker):
+                with worker.lock:  # a warm-up in progress finishes first
+                    worker.close()
+            else:
+                worker.close()
         remove_tree(self._tmp)
+
+    def warm(self) -> None:
+        """Start every worker's LibreOffice now, in the background, so the start-up
+        (about 2 s) overlaps with whatever the caller does next (rendering DOCX).
+        A failed warm-up is not an error here: ``convert`` starts again and reports."""
+        if self.strategy != "uno" or self.closed:
+            return
+        for k in range(self.workers):
+            worker = self._worker(k)
+            threading.Thread(target=self._warm_one, args=(worker,), daemon=True,
+                             name=f"dossier-convert-warm-{k}").start()
+
+    def _warm_one(self, worker: UnoWorker) -> None:
+        with worker.lock:
+            if self.closed or worker.running:
+                return
+            try:
+                self._start(worker, fresh=False)
+            except ConversionFailure:
+                pass
 
     def pids(self) -> list[list[int]]:
         """Process ids of each worker's LibreOffice group (for memory sampling)."""
@@ -148,7 +172,9 @@ class Converter:
                     except queue.Empty:
                         return
                     if isinstance(worker, UnoWorker):
-                        report(job[0], self._one(worker, job[0], *pairs[job[0]]))
+                        with worker.lock:
+                            result = self._one(worker, job[0], *pairs[job[0]])
+                        report(job[0], result)
                     else:
                         for i, result in self._batch(worker, job, pairs):
                             report(i, result)

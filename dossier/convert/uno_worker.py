@@ -14,6 +14,7 @@ import json
 import os
 import select
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -36,6 +37,7 @@ class UnoWorker:
         self.proc: subprocess.Popen | None = None
         self.profile: Path | None = None
         self.done = 0  # conversions since the last start
+        self.lock = threading.Lock()  # one user at a time: the converter's thread or a warm-up
         self._buf = b""
 
     # -- life cycle -------------------------------------------------------
