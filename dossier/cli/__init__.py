@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "check",
     "assess",
     "preview",
+    "villages",
 ]
 
 for _name in COMMAND_MODULES:
