@@ -67,6 +67,8 @@ class PartResult:
     def pages(self) -> int:
         return sum(s.pages for s in self.segments) + (self.separator.pages if self.separator else 0)
 
+    dropped: list[Source] = field(default_factory=list)  # draft: sources left out, listed as missing
+
     def nested(self) -> list[Segment]:
         """Segments listed under the part: a document's annexes, every annex or photo."""
         return self.segments[1:] if self.kind == "document" else self.segments
@@ -190,9 +192,12 @@ def _contents_entries(parts: list[PartResult]) -> list[dict]:
     for number, part in enumerate(parts, 1):
         entries.append({"number": number, "level": 0, "title": part.title,
                         "page": part.first_page if not part.missing else None})
-        for index, segment in enumerate(part.nested(), 1):
+        nested = part.nested()
+        for index, segment in enumerate(nested, 1):
             entries.append({"number": f"{number}.{index}", "level": 1,
                             "title": segment.source.display_title(), "page": segment.first_page})
+        for index, source in enumerate(part.dropped, len(nested) + 1):
+            entries.append({"number": f"{number}.{index}", "level": 1, "title": source.display_title(), "page": None})
     return entries
 
 
@@ -352,6 +357,11 @@ def _assemble_pdf(
         if not sources and not part_def.required:
             continue  # optional and absent: not listed at all
         part = PartResult(part_def.key, part_def.title, part_def.required, missing=not sources, kind=part_def.kind)
+        # draft: files left out (missing or unreadable) are still listed in the contents, marked
+        kept = {s.path for s in sources}
+        part.dropped = [s for s in map(Source.of, spec.sources.get(part_def.key, ())) if s.path not in kept]
+        if part_def.kind == "document" and not sources:
+            part.dropped = part.dropped[1:]  # the document itself is the missing part
         if sources:
             part.segments = _segments(part_def, sources, epoch)
             if spec.separators:

@@ -36,4 +36,6 @@ def build_command(data: Path, output: Path, draft: bool, allow_outside: bool, de
         write_depfile(depfile, result.output, result.inputs)
     if result.missing:
         click.echo("Bản dự thảo còn thiếu: " + "; ".join(result.missing))
+    for warning in result.warnings:
+        click.echo(f"Cảnh báo: {warning}", err=True)
     click.echo(f"Đã tạo {result.output} ({result.pages} trang).")

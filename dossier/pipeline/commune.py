@@ -44,6 +44,7 @@ class DossierResult:
     documents: list[Path] = field(default_factory=list)
     inputs: list[Path] = field(default_factory=list)  # everything read: for make's dependency files
     missing: list[str] = field(default_factory=list)  # draft: parts still missing
+    warnings: list[str] = field(default_factory=list)  # draft: files left out, and why
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
         assembled = assemble(loaded, facts, documents, pairs, stage / DOSSIER_PDF, draft)
         result.pages = assembled.pages
         result.missing = list(assembled.missing)
+        result.warnings = list(assembled.warnings)
         result.documents = [out_dir / p.name for pair in pairs for p in pair]
     result.inputs = [*loaded.files(), *(TEMPLATES_DIR / f"{d.template}.docx" for d in documents)]
     return result
