@@ -17,6 +17,7 @@ from .app import main, run_command  # noqa: F401
 COMMAND_MODULES = [
     "render",
     "build",
+    "batch",
     "check",
     "assess",
     "preview",

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from ..compose.commune import Composed, compose_all
 from ..compose.facts import CommuneFacts
-from ..errors import build_error
 from ..load.files import load_mapping
 from ..load.paths import resolve_data_path
 from ..models.dossier_input import CommuneDossierInput
@@ -117,7 +116,8 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
 
 
 def convert_all(pairs: list[tuple[Path, Path]], converter=None) -> None:
-    from ..convert import Converter
+    """Convert every (docx, pdf) pair in one LibreOffice batch; one error names every failure."""
+    from ..convert import Converter, conversion_error
 
     own = converter is None
     conv = converter or Converter()
@@ -127,14 +127,7 @@ def convert_all(pairs: list[tuple[Path, Path]], converter=None) -> None:
         if own:
             conv.close()
     if failed:
-        raise build_error("Không chuyển được văn bản sang PDF:", [_problem(r) for r in failed],
-                          hint="Kiểm tra LibreOffice (soffice) đã được cài đặt và tệp Word mở được.")
-
-
-def _problem(result):
-    from ..errors import Problem
-
-    return Problem(Path(result.source).name, str(result.error))
+        raise conversion_error(failed)
 
 
 def assemble(loaded: Loaded, facts: CommuneFacts, documents: list[Composed], pairs, output: Path, draft: bool):

@@ -99,19 +99,29 @@ def _summary(ctx: dict[str, Any]) -> tuple[OfficialDocument, Any]:
 BUILDERS = {"assessment": _assessment, "district-summary": _summary}
 
 
-def render_report(kind: str, ctx: dict[str, Any], out: str | Path) -> Path:
-    """Write the report of ``kind`` for ``ctx`` as .docx, or .pdf through that DOCX."""
+def render_report_docx(kind: str, ctx: dict[str, Any], out: str | Path) -> Path:
+    """Write the report of ``kind`` for ``ctx`` as a DOCX."""
     doc, table = BUILDERS[kind](ctx)
     view = document_view(doc)
     view["table"] = table
+    render_docx(TEMPLATE, view, Path(out), title=doc.subject, author=" ".join(doc.issuer.name))
+    return Path(out)
+
+
+def render_report(kind: str, ctx: dict[str, Any], out: str | Path, *, converter=None) -> Path:
+    """Write the report of ``kind`` for ``ctx`` as .docx, or .pdf through that DOCX
+    (with ``converter``'s warm LibreOffice when given)."""
     out = Path(out)
     if out.suffix.lower() == ".docx":
-        render_docx(TEMPLATE, view, out, title=doc.subject, author=" ".join(doc.issuer.name))
-        return out
-    from ..convert import to_pdf
+        return render_report_docx(kind, ctx, out)
+    from ..convert import conversion_error, to_pdf
 
     with tempfile.TemporaryDirectory(prefix="dossier-report-") as tmp:
-        docx = Path(tmp) / (out.stem + ".docx")
-        render_docx(TEMPLATE, view, docx, title=doc.subject, author=" ".join(doc.issuer.name))
-        to_pdf(docx, out)
+        docx = render_report_docx(kind, ctx, Path(tmp) / (out.stem + ".docx"))
+        if converter is None:
+            to_pdf(docx, out)
+        else:
+            failed = [r for r in converter.convert([(docx, out)]) if not r.ok]
+            if failed:
+                raise conversion_error(failed)
     return out

@@ -1,0 +1,87 @@
+"""`dossier batch`: every commune of a district, in parallel, then the summary."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from ..depfile import write_depfile
+from ..errors import build_error
+from ..files import write_text
+from ..pipeline import batch
+from ..vntext import vn_number
+from .app import main, run_command
+
+
+@main.command("batch")
+@click.argument("data_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Thư mục kết quả (ví dụ build/).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=batch.default_jobs, show_default=True,
+              help="Số tiến trình chạy song song (mỗi tiến trình giữ một LibreOffice).")
+@click.option("--only", "only", multiple=True, metavar="XÃ",
+              help="Chỉ tạo cho xã này (tên tệp không có phần mở rộng, ví dụ son-binh); dùng nhiều lần được.")
+@click.option("--no-summary", is_flag=True, help="Không tạo báo cáo tổng hợp của huyện.")
+@click.option("--draft", is_flag=True, help="Tạo hồ sơ dạng dự thảo (vẫn ghép khi còn thiếu thành phần).")
+@click.option("--depfile", type=click.Path(path_type=Path, dir_okay=False),
+              help="Ghi danh sách tệp đầu vào cho make (dùng với --stamp).")
+@click.option("--stamp", type=click.Path(path_type=Path, dir_okay=False),
+              help="Tệp đánh dấu hoàn thành, ghi khi mọi xã đều thành công (cho make).")
+@run_command
+def batch_command(data_dir: Path, output: Path, jobs: int, only: tuple[str, ...], no_summary: bool, draft: bool,
+                  depfile: Path | None, stamp: Path | None) -> None:
+    """Tạo kết quả cho mọi xã trong THƯ_MỤC_DỮ_LIỆU: báo cáo đánh giá tiêu chí (xlsx,
+    docx, pdf), hồ sơ đề nghị xét, công nhận (khi có tệp ho-so-*.yaml), rồi báo cáo
+    tổng hợp của huyện. Xã lỗi được báo cáo, các xã khác vẫn tiếp tục."""
+    units = batch.discover(data_dir)
+    if only:
+        unknown = sorted(set(only) - {u.slug for u in units})
+        if unknown:
+            raise build_error(f"Không có xã: {', '.join(unknown)}.",
+                              hint="Các xã có dữ liệu: " + ", ".join(u.slug for u in units) + ".")
+        units = [u for u in units if u.slug in only]
+    start = time.perf_counter()
+    outcomes = []
+    with click.progressbar(length=len(units), label=f"Đang tạo ({len(units)} xã, {jobs} tiến trình)",
+                           show_pos=True, item_show_func=lambda o: o and f"{o.slug} {_seconds(o.seconds)}",
+                           file=click.get_text_stream("stderr")) as bar:
+        for outcome in batch.run(units, output, jobs=jobs, draft=draft):
+            outcomes.append(outcome)
+            bar.update(1, outcome)
+    summary_error = ""
+    if not no_summary and not only:
+        try:
+            batch.build_summary(data_dir, output)
+        except Exception as exc:  # noqa: BLE001 - reported in the table like a commune
+            summary_error = str(exc)
+    _table(sorted(outcomes, key=lambda o: o.slug), summary_error, no_summary or bool(only))
+    failed = [o for o in outcomes if not o.ok]
+    elapsed = time.perf_counter() - start
+    click.echo(f"Xong {len(outcomes) - len(failed)}/{len(outcomes)} xã trong {_seconds(elapsed)}.")
+    if depfile:
+        write_depfile(depfile, stamp or output, [p for o in outcomes for p in o.inputs])
+    if failed or summary_error:
+        raise build_error(f"Có {len(failed) + bool(summary_error)} mục không tạo được (xem bảng trên).")
+    if stamp:
+        write_text(stamp, "".join(f"{o.slug}\n" for o in outcomes))
+
+
+def _seconds(value: float) -> str:
+    return f"{vn_number(round(value, 1))} giây"
+
+
+def _table(outcomes, summary_error: str, summary_skipped: bool) -> None:
+    click.echo(f"{'Xã':<14} {'Kết quả':<10} {'Thời gian':>11}  Ghi chú")
+    for o in outcomes:
+        status = "đã tạo" if o.ok else "LỖI"
+        note = f"hồ sơ {o.pages} trang" if o.pages else ""
+        if not o.ok:
+            note = o.error.splitlines()[0] if o.error else ""
+        click.echo(f"{o.slug:<14} {status:<10} {_seconds(o.seconds):>11}  {note}")
+        if not o.ok:
+            for line in o.error.splitlines()[1:6]:
+                click.echo(f"{'':<38}{line}")
+    if not summary_skipped:
+        click.echo(f"{'tổng hợp':<14} {'LỖI' if summary_error else 'đã tạo':<10} {'':>11}  {summary_error.splitlines()[0] if summary_error else ''}")
