@@ -1,25 +1,82 @@
-# dossier: thin Makefile over the `dossier` CLI. See README.md.
+# dossier: a thin Makefile over the `dossier` CLI (see README.md).
+#   make demo        set up, then build the sample letters and the whole sample district
+#   make test        set up, then run the tests
+#   make all         every commune (reports + dossiers), the district summary, villages, plans
+#   make son-binh    one commune (any file name in $(DATA_DIR)/communes)
+#   make preview     draft previews (watermarked "DỰ THẢO")
+#   make bench       benchmarks (speed and memory, with ratios to baselines)
+#   make -j2 all     in parallel; only what changed is rebuilt (dependency files in build/.stamps)
 PY       := .venv/bin/python
 DOSSIER  := .venv/bin/dossier
 SETUP    := .venv/.dossier-setup
 BUILD    ?= build
-SAMPLES  ?= samples/tam-duong
+DATA_DIR ?= samples/tam-duong
+SAMPLES  := samples/tam-duong
+PLAN_SETTINGS ?= $(DATA_DIR)/plans/ke-hoach-2025.yaml
 
-.PHONY: demo test setup clean
+COMMUNE_FILES := $(wildcard $(DATA_DIR)/communes/*.yaml $(DATA_DIR)/communes/*.xlsx)
+COMMUNES      := $(sort $(basename $(notdir $(COMMUNE_FILES))))
+STAMPS        := $(BUILD)/.stamps
+
+.PHONY: all demo test setup clean preview bench communes summary villages plans letters $(COMMUNES)
+
+all: communes summary villages plans
 
 $(SETUP): pyproject.toml tools/setup.sh
 	bash tools/setup.sh
 
 setup: $(SETUP)
 
-demo: $(SETUP)
+demo: letters all
+
+test: $(SETUP)
+	$(PY) -m pytest -q
+
+# --- the sample letters (issue #2) -------------------------------------------------------
+letters: $(SETUP)
 	$(DOSSIER) render cong-van $(SAMPLES)/cong-van-ubnd-huyen.yaml -o $(BUILD)/cong-van-ubnd-huyen/cong-van.docx
 	$(DOSSIER) render cong-van $(SAMPLES)/cong-van-ubnd-huyen.yaml -o $(BUILD)/cong-van-ubnd-huyen/cong-van.pdf
 	$(DOSSIER) render cong-van $(SAMPLES)/cong-van-son-binh.yaml -o $(BUILD)/cong-van-son-binh/cong-van.docx
 	$(DOSSIER) render cong-van $(SAMPLES)/cong-van-son-binh.yaml -o $(BUILD)/cong-van-son-binh/cong-van.pdf
 
-test: $(SETUP)
-	$(PY) -m pytest -q
+# --- one target per commune: its report and dossiers, rebuilt when any input changes ------
+communes: $(COMMUNES)
+
+$(COMMUNES): %: $(STAMPS)/%
+
+$(STAMPS)/%: $(DATA_DIR)/communes/%.yaml | $(SETUP)
+	$(DOSSIER) batch $(DATA_DIR) --only $* -o $(BUILD) -j 1 --depfile $@.d --stamp $@
+
+$(STAMPS)/%: $(DATA_DIR)/communes/%.xlsx | $(SETUP)
+	$(DOSSIER) batch $(DATA_DIR) --only $* -o $(BUILD) -j 1 --depfile $@.d --stamp $@
+
+-include $(wildcard $(STAMPS)/*.d)
+
+# --- district-wide outputs ------------------------------------------------------------------
+summary: $(BUILD)/tong-hop/tong-hop.pdf
+
+$(BUILD)/tong-hop/tong-hop.pdf: $(COMMUNE_FILES) templates/bang-tong-hop.docx | $(SETUP)
+	$(DOSSIER) batch $(DATA_DIR) -o $(BUILD) --summary-only
+
+villages: $(BUILD)/ban-ntm/danh-sach-ban.xlsx
+
+$(BUILD)/ban-ntm/danh-sach-ban.xlsx: $(COMMUNE_FILES) $(PLAN_SETTINGS) | $(SETUP)
+	$(DOSSIER) villages $(DATA_DIR)/communes --settings $(PLAN_SETTINGS) -o $@
+
+plans: $(BUILD)/ke-hoach-2025/tong-hop-ke-hoach.pdf
+
+$(BUILD)/ke-hoach-2025/tong-hop-ke-hoach.pdf: $(COMMUNE_FILES) $(PLAN_SETTINGS) $(wildcard templates/*.docx) | $(SETUP)
+	$(DOSSIER) plans $(DATA_DIR)/communes --settings $(PLAN_SETTINGS) -o $(BUILD)/ke-hoach-2025
+
+# --- previews and benchmarks --------------------------------------------------------------
+preview: $(SETUP)
+	$(DOSSIER) preview cong-van $(SAMPLES)/cong-van-ubnd-huyen.yaml -o $(BUILD)/xem-truoc/cong-van-ubnd-huyen.pdf --no-open
+	$(DOSSIER) preview cong-van $(SAMPLES)/cong-van-son-binh.yaml -o $(BUILD)/xem-truoc/cong-van-son-binh.pdf --no-open
+	$(DOSSIER) batch $(DATA_DIR) -o $(BUILD)/xem-truoc --draft --no-summary
+
+bench: $(SETUP)
+	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_stamp.py
 
 clean:
 	rm -rf $(BUILD)

@@ -24,17 +24,22 @@ from .app import main, run_command
 @click.option("--only", "only", multiple=True, metavar="XÃ",
               help="Chỉ tạo cho xã này (tên tệp không có phần mở rộng, ví dụ son-binh); dùng nhiều lần được.")
 @click.option("--no-summary", is_flag=True, help="Không tạo báo cáo tổng hợp của huyện.")
+@click.option("--summary-only", is_flag=True, help="Chỉ tạo báo cáo tổng hợp của huyện.")
 @click.option("--draft", is_flag=True, help="Tạo hồ sơ dạng dự thảo (vẫn ghép khi còn thiếu thành phần).")
 @click.option("--depfile", type=click.Path(path_type=Path, dir_okay=False),
               help="Ghi danh sách tệp đầu vào cho make (dùng với --stamp).")
 @click.option("--stamp", type=click.Path(path_type=Path, dir_okay=False),
               help="Tệp đánh dấu hoàn thành, ghi khi mọi xã đều thành công (cho make).")
 @run_command
-def batch_command(data_dir: Path, output: Path, jobs: int, only: tuple[str, ...], no_summary: bool, draft: bool,
-                  depfile: Path | None, stamp: Path | None) -> None:
+def batch_command(data_dir: Path, output: Path, jobs: int, only: tuple[str, ...], no_summary: bool,
+                  summary_only: bool, draft: bool, depfile: Path | None, stamp: Path | None) -> None:
     """Tạo kết quả cho mọi xã trong THƯ_MỤC_DỮ_LIỆU: báo cáo đánh giá tiêu chí (xlsx,
     docx, pdf), hồ sơ đề nghị xét, công nhận (khi có tệp ho-so-*.yaml), rồi báo cáo
     tổng hợp của huyện. Xã lỗi được báo cáo, các xã khác vẫn tiếp tục."""
+    if summary_only:
+        for path in batch.build_summary(data_dir, output):
+            click.echo(f"Đã tạo {path}")
+        return
     units = batch.discover(data_dir)
     if only:
         unknown = sorted(set(only) - {u.slug for u in units})

@@ -89,7 +89,9 @@ def _converter():
 def build_unit(unit: Unit, out_root: Path, *, draft: bool = False) -> Outcome:
     """Build one commune; never raises (a failure is an Outcome with its message)."""
     start = time.perf_counter()
-    outcome = Outcome(unit.slug, ok=False, seconds=0.0, inputs=[unit.assessment])
+    from ..render.reports import TEMPLATE
+
+    outcome = Outcome(unit.slug, ok=False, seconds=0.0, inputs=[unit.assessment, TEMPLATE])
     try:
         outcome.outputs += _assessment_report(unit, Path(out_root) / unit.slug)
         for dossier in unit.dossiers:
