@@ -40,6 +40,12 @@ def make_docx(path: Path, text: str = MOTTO, paragraphs: int = 1) -> Path:
     return path
 
 
+def need_uno() -> None:
+    """The warm UNO worker is the production path: CI must have python3-uno, never skip it."""
+    if not uno_python(find_soffice()):
+        pytest.fail("No Python can import uno: install python3-uno (apt-get install -y python3-uno)")
+
+
 def corrupt(path: Path) -> Path:
     path.write_bytes(b"PK\x03\x04 this is not a zip, the download stopped halfway")
     return path
@@ -107,8 +113,8 @@ def test_docx_libreoffice_cannot_open_names_the_file(tmp_path):
 
 @pytest.mark.parametrize("strategy", ["uno", "batch"])
 def test_batch_with_one_bad_document_converts_the_others(tmp_path, docs, strategy):
-    if strategy == "uno" and not uno_python(find_soffice()):
-        pytest.fail("no Python with uno: install python3-uno")
+    if strategy == "uno":
+        need_uno()
     bad = corrupt(tmp_path / "hong.docx")
     sources = [docs[0], bad, docs[1], docs[2]]
     pairs = [(s, tmp_path / "pdf" / s.with_suffix(".pdf").name) for s in sources]
@@ -134,7 +140,8 @@ def test_restart_every_n_conversions(tmp_path, docs):
 
 
 def test_crashed_libreoffice_is_restarted(tmp_path, docs):
-    with Converter(workers=1) as conv:
+    need_uno()
+    with Converter(workers=1, strategy="uno") as conv:
         assert conv.convert([(docs[0], tmp_path / "0.pdf")])[0].ok
         (group,) = conv.pids()
         office = [p for p in group if "soffice" in Path(f"/proc/{p}/cmdline").read_text(errors="replace")]
@@ -216,8 +223,7 @@ def test_hang_in_soffice_is_reported_naming_the_document(tmp_path, monkeypatch, 
 
 
 def test_soffice_that_never_listens_is_a_start_failure(tmp_path, monkeypatch, docs):
-    if not uno_python(find_soffice()):
-        pytest.fail("no Python with uno: install python3-uno")
+    need_uno()
     monkeypatch.setenv(ENV_SOFFICE, str(fake(tmp_path, "soffice", "exec sleep 600")))
     with Converter(timeout=5, start_timeout=1, strategy="uno") as conv:
         (result,) = conv.convert([(docs[0], tmp_path / "x.pdf")])
@@ -245,7 +251,8 @@ def test_missing_soffice_anywhere(monkeypatch):
 
 
 def test_warm_starts_workers_before_the_first_document(tmp_path, docs):
-    with Converter(workers=2) as conv:
+    need_uno()
+    with Converter(workers=2, strategy="uno") as conv:
         conv.warm()
         deadline = time.monotonic() + 60
         while sum(1 for g in conv.pids() if g) < 2 and time.monotonic() < deadline:
@@ -254,3 +261,21 @@ def test_warm_starts_workers_before_the_first_document(tmp_path, docs):
         results = conv.convert([(d, tmp_path / d.with_suffix(".pdf").name) for d in docs])
         assert all(r.ok for r in results) and conv.starts == 2
     assert conv.pids() == []
+
+
+@pytest.mark.parametrize("strategy", ["uno", "batch"])
+def test_one_converter_shared_by_threads(tmp_path, docs, strategy):
+    """Two communes built at once share one converter's workers."""
+    if strategy == "uno":
+        need_uno()
+    out: dict[str, list] = {}
+    with Converter(workers=2, strategy=strategy) as conv:
+        def build(name):
+            out[name] = conv.convert([(d, tmp_path / name / d.with_suffix(".pdf").name) for d in docs])
+
+        threads = [threading.Thread(target=build, args=(n,)) for n in ("xa-a", "xa-b")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(300)
+    assert all(r.ok for rs in out.values() for r in rs) and len(out) == 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -37,6 +38,7 @@ class BatchWorker:
         self.start_timeout = start_timeout
         self.profile: Path | None = None
         self.proc: subprocess.Popen | None = None
+        self.lock = threading.Lock()  # one batch at a time per profile
 
     def close(self) -> None:
         if self.proc is not None:

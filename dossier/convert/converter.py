@@ -55,6 +55,9 @@ class Converter:
     ``with Converter(workers=2) as conv: results = conv.convert(pairs)``
     ``strategy``: ``"uno"``, ``"batch"`` or ``None`` (DOSSIER_CONVERT, else uno when possible).
     ``start_timeout``: seconds LibreOffice may take to start (separate from ``timeout``).
+
+    Thread-safe: several threads may call ``convert`` at once (e.g. one per
+    commune being built); their documents share the same warm workers.
     """
 
     def __init__(self, workers: int = 1, timeout: float = 120, restart_every: int = 200, *,
@@ -91,10 +94,7 @@ class Converter:
             pool, self._pool = self._pool, []
             self.closed = True
         for worker in pool:
-            if isinstance(worker, UnoWorker):
-                with worker.lock:  # a warm-up in progress finishes first
-                    worker.close()
-            else:
+            with worker.lock:  # a warm-up or batch in progress finishes first
                 worker.close()
         remove_tree(self._tmp)
 
@@ -176,7 +176,9 @@ class Converter:
                             result = self._one(worker, job[0], *pairs[job[0]])
                         report(job[0], result)
                     else:
-                        for i, result in self._batch(worker, job, pairs):
+                        with worker.lock:
+                            done = list(self._batch(worker, job, pairs))
+                        for i, result in done:
                             report(i, result)
             except BaseException as exc:  # a bug: surface it in the caller's thread
                 errors.append(exc)
