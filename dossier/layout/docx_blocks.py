@@ -171,34 +171,8 @@ def _field(paragraph, instruction: str, placeholder: str, size: float) -> None:
     run(end)
 
 
-def layout_table(doc_or_cell, widths_mm: list[float], rows: int = 1) -> Table:
-    """A borderless table used for layout (header, signature), fixed widths."""
-    table = doc_or_cell.add_table(rows=rows, cols=len(widths_mm))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tbl_pr.append(borders)
-    for col, width in zip(table.columns, widths_mm, strict=True):
-        col.width = Mm(width)
-        for cell in col.cells:
-            cell.width = Mm(width)
-    for row in table.rows:
-        tr_pr = row._tr.get_or_add_trPr()
-        cant_split = OxmlElement("w:cantSplit")
-        tr_pr.append(cant_split)
-    return table
-
-
-def grid_table(doc, widths_mm: list[float], rows: int) -> Table:
-    """A table with single black borders (criteria tables), header row repeated."""
+def _fixed_table(doc, widths_mm: list[float], rows: int, border: dict[str, str]) -> Table:
+    """A centred table with fixed column widths and rows that never split across pages."""
     table = doc.add_table(rows=rows, cols=len(widths_mm))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -209,20 +183,28 @@ def grid_table(doc, widths_mm: list[float], rows: int) -> Table:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), "4")
-        el.set(qn("w:color"), "000000")
+        for key, value in border.items():
+            el.set(qn(f"w:{key}"), value)
         borders.append(el)
     tbl_pr.append(borders)
     for col, width in zip(table.columns, widths_mm, strict=True):
         col.width = Mm(width)
         for cell in col.cells:
             cell.width = Mm(width)
-    for index, row in enumerate(table.rows):
-        tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(OxmlElement("w:cantSplit"))
-        if index == 0:
-            tr_pr.append(OxmlElement("w:tblHeader"))
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    return table
+
+
+def layout_table(doc_or_cell, widths_mm: list[float], rows: int = 1) -> Table:
+    """A borderless table used for layout (header, signature)."""
+    return _fixed_table(doc_or_cell, widths_mm, rows, {"val": "nil"})
+
+
+def grid_table(doc, widths_mm: list[float], rows: int) -> Table:
+    """A table with single black borders (criteria tables), header row repeated on each page."""
+    table = _fixed_table(doc, widths_mm, rows, {"val": "single", "sz": "4", "color": "000000"})
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     return table
 
 

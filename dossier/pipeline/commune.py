@@ -59,24 +59,33 @@ class Loaded:
                 *(p for p, _ in self.photos)]
 
 
+Attachments = tuple[dict[str, list[tuple[Path, str | None]]], list[tuple[Path, str]]]
+
+
+def resolve_attachments(inp, data_file: Path, *, allow_outside: bool = False) -> Attachments:
+    """The annexes and photos a dossier file names, resolved inside its folder.
+
+    They may be missing: completeness is judged by the assembler (an error listing
+    every missing part, or a draft that marks them)."""
+    def resolve(name: str, field_name: str) -> Path:
+        return resolve_data_path(data_file.parent, name, field=field_name, source=str(data_file),
+                                 allow_outside=allow_outside, must_exist=False)
+
+    annexes = {
+        part: [(resolve(a.file, f"annexes.{part}[{i}].file"), a.title) for i, a in enumerate(items, 1)]
+        for part, items in inp.annexes.items()
+    }
+    photos = [(resolve(p.file, f"photos[{i}].file"), p.caption) for i, p in enumerate(inp.photos, 1)]
+    return annexes, photos
+
+
 def load(data_file: Path, *, allow_outside: bool = False) -> Loaded:
     """Read and check ``ho-so.yaml`` and every path it names; write nothing."""
     data_file = Path(data_file)
     inp = validate(CommuneDossierInput, load_mapping(data_file), str(data_file))
-    base, src = data_file.parent, str(data_file)
-
-    def resolve(name: str, field_name: str, must_exist: bool = True) -> Path:
-        return resolve_data_path(base, name, field=field_name, source=src, allow_outside=allow_outside,
-                                 must_exist=must_exist)
-
-    assessment = resolve(inp.assessment, "assessment")
-    # Annexes and photos may be missing: completeness is judged by the assembler
-    # (an error listing every missing part, or a draft that marks them).
-    annexes = {
-        part: [(resolve(a.file, f"annexes.{part}[{i}].file", must_exist=False), a.title) for i, a in enumerate(items, 1)]
-        for part, items in inp.annexes.items()
-    }
-    photos = [(resolve(p.file, f"photos[{i}].file", must_exist=False), p.caption) for i, p in enumerate(inp.photos, 1)]
+    assessment = resolve_data_path(data_file.parent, inp.assessment, field="assessment", source=str(data_file),
+                                   allow_outside=allow_outside)
+    annexes, photos = resolve_attachments(inp, data_file, allow_outside=allow_outside)
     return Loaded(data_file, inp, assessment, annexes, photos)
 
 

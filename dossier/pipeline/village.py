@@ -22,7 +22,7 @@ from ..models.village_input import VillageDossierInput
 from ..paths import TEMPLATES_DIR
 from ..render.docx import render_docx
 from ..staging import staged
-from .commune import DOSSIER_PDF, DossierResult, Progress, convert_all
+from .commune import DOSSIER_PDF, DossierResult, Progress, convert_all, resolve_attachments
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,7 @@ def load(data_file: Path, *, allow_outside: bool = False) -> Loaded:
     assessment = resolve(inp.assessment, "assessment")
     case = case_for(evaluate(load_assessment(assessment)), list(inp.villages), src)
     _check_meetings(inp, case, src)
-    annexes = {part: [(resolve(a.file, f"annexes.{part}[{i}].file", must_exist=False), a.title)
-                      for i, a in enumerate(items, 1)] for part, items in inp.annexes.items()}
-    photos = [(resolve(p.file, f"photos[{i}].file", must_exist=False), p.caption) for i, p in enumerate(inp.photos, 1)]
+    annexes, photos = resolve_attachments(inp, data_file, allow_outside=allow_outside)
     return Loaded(data_file, inp, assessment, case, annexes, photos)
 
 
