@@ -4,10 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS="libreoffice-writer-nogui poppler-utils fontconfig"
+PKGS="libreoffice-writer-nogui python3-uno poppler-utils fontconfig"
 missing=""
 command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing="$missing python3-uno"
 command -v fc-match >/dev/null 2>&1 || missing="$missing fontconfig"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
