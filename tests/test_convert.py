@@ -84,9 +84,16 @@ def test_same_docx_gives_identical_pdf_bytes(tmp_path, monkeypatch):
     with Converter(workers=1) as conv:  # another LibreOffice, second conversion in a warm one
         conv.convert([(src, tmp_path / "2.pdf")])
         conv.convert([(src, tmp_path / "3.pdf")])
+    with Converter(strategy="batch") as conv:  # the fallback writes the same bytes
+        conv.convert([(src, tmp_path / "4.pdf")])
     assert first == (tmp_path / "2.pdf").read_bytes() == (tmp_path / "3.pdf").read_bytes()
+    assert first == (tmp_path / "4.pdf").read_bytes()
     assert b"D:20231114221320Z" in first  # CreationDate/ModDate from SOURCE_DATE_EPOCH
     assert b"/DocChecksum" not in first
+    before = (tmp_path / "1.pdf").stat()
+    to_pdf(src, tmp_path / "1.pdf")  # same bytes: the file is left alone (make stays incremental)
+    after = (tmp_path / "1.pdf").stat()
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
 
 
 def test_corrupt_docx_is_a_build_error_naming_the_file(tmp_path):
@@ -223,11 +230,17 @@ def test_hang_in_soffice_is_reported_naming_the_document(tmp_path, monkeypatch, 
 
 
 def test_soffice_that_never_listens_is_a_start_failure(tmp_path, monkeypatch, docs):
+    """Two failed start-ups and the converter stops trying: the other documents fail at once."""
     need_uno()
-    monkeypatch.setenv(ENV_SOFFICE, str(fake(tmp_path, "soffice", "exec sleep 600")))
+    monkeypatch.setenv(ENV_SOFFICE, str(fake(tmp_path, "soffice", "echo 'cannot open display' >&2; exec sleep 600")))
+    t0 = time.monotonic()
     with Converter(timeout=5, start_timeout=1, strategy="uno") as conv:
-        (result,) = conv.convert([(docs[0], tmp_path / "x.pdf")])
-    assert result.kind == "start" and "LibreOffice không khởi động được" in result.error
+        results = conv.convert([(d, tmp_path / d.with_suffix(".pdf").name) for d in docs])
+    assert time.monotonic() - t0 < 40
+    assert [r.kind for r in results] == ["start"] * 3
+    assert [r.attempts for r in results] == [2, 1, 1]
+    assert "LibreOffice không khởi động được" in results[0].error
+    assert "cannot open display" in results[0].detail  # soffice's stderr is kept for the log
 
 
 def test_missing_soffice_gives_vietnamese_error_with_apt_command(tmp_path, monkeypatch, docs):

@@ -18,13 +18,14 @@ import queue
 import tempfile
 import threading
 import time
+import uuid
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, build_error
-from ..files import atomic_path
+from ..files import write_bytes
 from .batch_worker import BatchWorker
 from .failures import CRASH, INVALID, RETRYABLE, START, ConversionFailure, describe
 from .normalize import normalise_pdf, source_datetime
@@ -80,6 +81,9 @@ class Converter:
         self._lock = threading.Lock()
         self.starts = 0  # LibreOffice starts so far (for benchmarks and tests)
         self.closed = False
+        # Set when LibreOffice failed to start twice in a row: the remaining
+        # documents fail at once instead of each waiting for two more start-ups.
+        self._broken: ConversionFailure | None = None
 
     # -- context manager --------------------------------------------------
     def __enter__(self) -> Converter:
@@ -206,10 +210,13 @@ class Converter:
     def _one(self, worker: UnoWorker, i: int, src: Path, dst: Path) -> ConversionResult:
         """One document on a UNO worker: at most two attempts, the second in a fresh LibreOffice."""
         t0 = time.monotonic()
-        raw = self._tmp / f"{i:06d}-{threading.get_ident()}.pdf"
+        raw = self._tmp / f"{uuid.uuid4().hex}.pdf"
         failure: ConversionFailure | None = None
         attempts = 0
         for attempts in (1, 2):
+            if self._broken is not None:
+                failure = self._broken
+                break
             if worker.running and worker.done >= self.restart_every:
                 worker.stop()  # recycle: LibreOffice grows over long runs
             try:
@@ -225,6 +232,8 @@ class Converter:
                 if exc.kind not in RETRYABLE:
                     break
         assert failure is not None
+        if failure.kind == START and attempts == 2:
+            self._broken = failure
         return ConversionResult(src, dst, False, describe(failure.kind, self.timeout, failure.detail), failure.kind,
                                 failure.detail, seconds=time.monotonic() - t0, attempts=attempts)
 
@@ -236,9 +245,15 @@ class Converter:
     def _batch(self, worker: BatchWorker, job: list[int], pairs):
         """A batch on a soffice --convert-to worker; retryable failures go again once, together."""
         t0 = time.monotonic()
-        raws = {i: self._tmp / f"{i:06d}.pdf" for i in job}
+        raws = {i: self._tmp / f"{uuid.uuid4().hex}.pdf" for i in job}
         pending = list(job)
         for attempt in (1, 2):
+            if self._broken is not None:
+                for i in pending:
+                    f = self._broken
+                    yield i, ConversionResult(pairs[i][0], pairs[i][1], False, describe(f.kind, self.timeout, f.detail),
+                                              f.kind, f.detail, attempts=attempt - 1)
+                return
             with self._lock:
                 self.starts += 1
             try:
@@ -261,6 +276,8 @@ class Converter:
                 if failure.kind in RETRYABLE and attempt == 1:
                     retry.append(i)
                 else:
+                    if failure.kind == START:
+                        self._broken = failure
                     yield i, ConversionResult(src, dst, False, describe(failure.kind, self.timeout, failure.detail),
                                               failure.kind, failure.detail, seconds=time.monotonic() - t0,
                                               attempts=attempt)
@@ -269,16 +286,19 @@ class Converter:
                 return
 
     def _finish(self, src: Path, raw: Path, dst: Path) -> int:
-        """Normalise LibreOffice's PDF into place atomically; a PDF pikepdf cannot read is a crash."""
+        """Normalise LibreOffice's PDF and put it in place atomically (an unchanged PDF is not
+        touched, so make stays incremental); a PDF pikepdf cannot read counts as a crash."""
         import pikepdf
 
+        final = raw.with_suffix(".final.pdf")
         try:
-            with atomic_path(dst) as tmp:
-                pages = normalise_pdf(raw, tmp, source_datetime(src))
-        except (pikepdf.PdfError, OSError, ValueError) as exc:
+            pages = normalise_pdf(raw, final, source_datetime(src))
+            write_bytes(dst, final.read_bytes())
+        except (pikepdf.PdfError, ValueError) as exc:
             raise ConversionFailure(CRASH, f"unreadable PDF from LibreOffice: {exc}") from exc
         finally:
             raw.unlink(missing_ok=True)
+            final.unlink(missing_ok=True)
         return pages
 
 

@@ -48,10 +48,11 @@ class UnoWorker:
             self.profile = new_profile(self.tag)
         cmd = [self.python, str(HELPER), self.soffice, profile_url(self.profile), unique_name(self.tag),
                str(self.start_timeout), json.dumps(PDF_OPTIONS)]
+        log = self.profile / "helper.log"  # the helper's and soffice's stderr, quoted on a failed start
         try:
-            self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.DEVNULL, env=office_env(), start_new_session=True,
-                                         cwd=self.profile)
+            with open(log, "ab") as err:
+                self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
+                                             env=office_env(), start_new_session=True, cwd=self.profile)
         except OSError as exc:
             raise ConversionFailure(START, str(exc)) from exc
         self._buf = b""
@@ -60,10 +61,10 @@ class UnoWorker:
             ready = self._read(self.start_timeout + 10)
         except ConversionFailure as exc:
             self.kill()
-            raise ConversionFailure(START, exc.detail or "no answer") from exc
+            raise ConversionFailure(START, _with_log(exc.detail or "no answer", log)) from exc
         if not ready.get("ready"):
             self.kill()
-            raise ConversionFailure(START, str(ready.get("error", "")))
+            raise ConversionFailure(START, _with_log(str(ready.get("error", "")), log))
 
     def stop(self) -> None:
         """Ask the helper to close LibreOffice, then make sure the group is gone."""
@@ -152,3 +153,13 @@ class UnoWorker:
         except ValueError as exc:
             self.kill()
             raise ConversionFailure(CRASH, f"bad answer {line[:200]!r}") from exc
+
+
+def _with_log(detail: str, log: Path) -> str:
+    """``detail`` plus the last lines the helper or soffice wrote to stderr (minus known noise)."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return detail
+    lines = [x for x in lines if x.strip() and "javaldx" not in x][-5:]
+    return detail + ("; stderr: " + " | ".join(lines) if lines else "")
