@@ -95,3 +95,19 @@ def test_strategy_switch(monkeypatch):
 def test_every_failure_has_vietnamese_words(kind):
     text = describe(kind, 120)
     assert text and text != kind
+
+
+def test_stale_folders_of_dead_processes_are_removed(tmp_path, monkeypatch):
+    import os
+    import tempfile
+
+    from dossier.convert.soffice import new_profile, new_workdir, remove_stale_dirs
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = tmp_path / "dossier-lo-999999999-w0-abc"  # no such pid
+    dead.mkdir()
+    alive = tmp_path / f"dossier-convert-{os.getppid()}-abc"
+    alive.mkdir()
+    mine = new_profile("w0"), new_workdir()
+    remove_stale_dirs()
+    assert not dead.exists() and alive.exists() and all(p.exists() for p in mine)

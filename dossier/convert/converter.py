@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import queue
-import tempfile
 import threading
 import time
 import uuid
@@ -29,7 +28,7 @@ from ..files import write_bytes
 from .batch_worker import BatchWorker
 from .failures import CRASH, INVALID, RETRYABLE, START, ConversionFailure, describe
 from .normalize import normalise_pdf, source_datetime
-from .soffice import find_soffice, remove_tree, strategy as pick_strategy, uno_python
+from .soffice import find_soffice, new_workdir, remove_stale_dirs, remove_tree, strategy as pick_strategy, uno_python
 from .uno_worker import UnoWorker
 
 HINT = "Kiểm tra tệp Word mở được bằng LibreOffice/Word và LibreOffice (soffice) chạy được; rồi chạy lại."
@@ -76,7 +75,8 @@ class Converter:
         self.timeout = float(timeout)
         self.restart_every = restart_every
         self.start_timeout = float(start_timeout)
-        self._tmp = Path(tempfile.mkdtemp(prefix="dossier-convert-"))
+        remove_stale_dirs()
+        self._tmp = new_workdir()
         self._pool: list[UnoWorker | BatchWorker] = []
         self._lock = threading.Lock()
         self.starts = 0  # LibreOffice starts so far (for benchmarks and tests)

@@ -106,9 +106,38 @@ def office_env() -> dict[str, str]:
     return env
 
 
+PROFILE_PREFIX = "dossier-lo-"
+WORK_PREFIX = "dossier-convert-"
+
+
 def new_profile(tag: str) -> Path:
     """A fresh private LibreOffice user profile folder (never shared by two processes)."""
-    return Path(tempfile.mkdtemp(prefix=f"dossier-lo-{tag}-"))
+    return Path(tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-{tag}-"))
+
+
+def new_workdir() -> Path:
+    """A private folder where LibreOffice writes PDFs before they are put in place."""
+    return Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
+
+
+def remove_stale_dirs() -> None:
+    """Remove profile and work folders left by dossier processes that were killed.
+
+    Folder names carry the owner's pid; a folder whose owner is gone is removed.
+    (A reused pid only keeps a stale folder a little longer.)
+    """
+    tmp = Path(tempfile.gettempdir())
+    for prefix in (PROFILE_PREFIX, WORK_PREFIX):
+        for folder in tmp.glob(prefix + "*"):
+            owner = folder.name[len(prefix):].split("-", 1)[0]
+            if not owner.isdigit() or int(owner) == os.getpid():
+                continue
+            try:
+                os.kill(int(owner), 0)
+            except ProcessLookupError:
+                shutil.rmtree(folder, ignore_errors=True)
+            except (PermissionError, OSError):
+                continue
 
 
 def profile_url(profile: Path) -> str:
