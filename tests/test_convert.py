@@ -292,3 +292,21 @@ def test_one_converter_shared_by_threads(tmp_path, docs, strategy):
         for t in threads:
             t.join(300)
     assert all(r.ok for rs in out.values() for r in rs) and len(out) == 2
+
+
+def test_close_during_a_hung_conversion_returns_quickly(tmp_path, monkeypatch, docs):
+    """Ctrl-C during a hang: close() kills LibreOffice within seconds and starts nothing new."""
+    helper = fake(tmp_path, "python3", 'echo \'{"ready": true}\'\nexec sleep 600')
+    monkeypatch.setenv(ENV_UNO_PYTHON, str(helper))
+    conv = Converter(workers=1, timeout=300, strategy="uno")
+    out = {}
+    t = threading.Thread(target=lambda: out.setdefault("r", conv.convert([(docs[0], tmp_path / "x.pdf")])))
+    t.start()
+    time.sleep(1.5)
+    t0 = time.monotonic()
+    conv.close()
+    t.join(30)
+    assert time.monotonic() - t0 < 15 and not t.is_alive()
+    (result,) = out["r"]
+    assert not result.ok and conv.starts == 1
+    assert "sleep 600" not in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout

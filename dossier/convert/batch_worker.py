@@ -47,6 +47,12 @@ class BatchWorker:
         remove_tree(self.profile)
         self.profile = None
 
+    def abort(self) -> None:
+        """Kill a batch in progress (from another thread); ``convert_many`` then reports it."""
+        proc = self.proc
+        if proc is not None:
+            kill_group(proc)
+
     def pids(self) -> list[int]:
         proc = self.proc
         return group_pids(proc.pid) if proc is not None and proc.poll() is None else []

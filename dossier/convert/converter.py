@@ -93,13 +93,22 @@ class Converter:
         self.close()
 
     def close(self) -> None:
-        """Stop every LibreOffice this converter started and remove its temporary folders."""
+        """Stop every LibreOffice this converter started and remove its temporary folders.
+
+        A conversion in progress (e.g. on Ctrl-C) gets two seconds, then its
+        LibreOffice is killed; nothing is restarted after ``close``.
+        """
         with self._lock:
             pool, self._pool = self._pool, []
             self.closed = True
         for worker in pool:
-            with worker.lock:  # a warm-up or batch in progress finishes first
-                worker.close()
+            if worker.lock.acquire(timeout=2):
+                try:
+                    worker.close()
+                finally:
+                    worker.lock.release()
+            else:
+                worker.abort()  # its thread sees the process gone, reports a failure, cleans up
         remove_tree(self._tmp)
 
     def warm(self) -> None:
@@ -239,6 +248,8 @@ class Converter:
 
     def _start(self, worker: UnoWorker, fresh: bool) -> None:
         with self._lock:
+            if self.closed:
+                raise ConversionFailure(CRASH, "converter closed")
             self.starts += 1
         worker.start(fresh_profile=fresh)
 
@@ -248,6 +259,8 @@ class Converter:
         raws = {i: self._tmp / f"{uuid.uuid4().hex}.pdf" for i in job}
         pending = list(job)
         for attempt in (1, 2):
+            if self.closed:
+                self._broken = ConversionFailure(CRASH, "converter closed")
             if self._broken is not None:
                 for i in pending:
                     f = self._broken

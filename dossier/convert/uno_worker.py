@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import signal
 import subprocess
 import threading
 import time
@@ -91,6 +92,16 @@ class UnoWorker:
                         stream.close()
                 except OSError:
                     pass
+
+    def abort(self) -> None:
+        """Kill LibreOffice from another thread. Streams are left to the owning thread,
+        which sees end-of-file, reports a crash and cleans up."""
+        proc = self.proc
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
 
     def close(self) -> None:
         self.stop()
