@@ -113,31 +113,31 @@ def build_unit(unit: Unit, out_root: Path, *, draft: bool = False) -> Outcome:
 
 def _assessment_report(unit: Unit, out_dir: Path) -> list[Path]:
     from ..criteria import evaluate, load_assessment
-    from ..render.reports import render_report
     from ..report.context import assessment_context
-    from ..report.xlsx_report import write_xlsx
 
     ctx = assessment_context(evaluate(load_assessment(unit.assessment)))
-    xlsx, docx, pdf = (out_dir / f"{REPORT}{ext}" for ext in (".xlsx", ".docx", ".pdf"))
-    write_xlsx(ctx, "assessment", xlsx)
-    render_report("assessment", ctx, docx)
-    render_report("assessment", ctx, pdf, converter=_converter())
+    return _report_files("assessment", ctx, out_dir, REPORT, _converter())
+
+
+def _report_files(kind: str, ctx: dict, out_dir: Path, stem: str, converter) -> list[Path]:
+    """XLSX, DOCX, and the PDF converted from that same DOCX (rendered once)."""
+    from ..pipeline.commune import convert_all
+    from ..render.reports import render_report_docx
+    from ..report.xlsx_report import write_xlsx
+
+    xlsx, docx, pdf = (out_dir / f"{stem}{ext}" for ext in (".xlsx", ".docx", ".pdf"))
+    write_xlsx(ctx, kind, xlsx)
+    render_report_docx(kind, ctx, docx)
+    convert_all([(docx, pdf)], converter)
     return [xlsx, docx, pdf]
 
 def build_summary(data_dir: Path, out_root: Path, converter=None) -> list[Path]:
     """The district summary over every commune of ``data_dir``."""
     from ..criteria import load_folder, summarise
-    from ..render.reports import render_report
     from ..report.context import summary_context
-    from ..report.xlsx_report import write_xlsx
 
     ctx = summary_context(summarise(load_folder(Path(data_dir) / "communes")))
-    out = Path(out_root) / SUMMARY_DIR
-    xlsx, docx, pdf = (out / f"{SUMMARY_DIR}{ext}" for ext in (".xlsx", ".docx", ".pdf"))
-    write_xlsx(ctx, "district-summary", xlsx)
-    render_report("district-summary", ctx, docx)
-    render_report("district-summary", ctx, pdf, converter=converter)
-    return [xlsx, docx, pdf]
+    return _report_files("district-summary", ctx, Path(out_root) / SUMMARY_DIR, SUMMARY_DIR, converter)
 
 def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False) -> Iterator[Outcome]:
     """Build ``units`` with ``jobs`` worker processes, yielding outcomes as they finish."""

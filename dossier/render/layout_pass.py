@@ -72,8 +72,10 @@ def fit_rules(doc: DocumentObject) -> int:
     section_width_mm = (section.page_width - section.left_margin - section.right_margin) / 36000
     fitted = 0
     previous: Paragraph | None = None
+    # compare style ids (cheap) rather than names (python-docx resolves a name per call)
+    ratios = {doc.styles[name].style_id: r for name, r in RULE_STYLES.items() if name in doc.styles}
     for para in _paragraphs(doc):
-        ratio = RULE_STYLES.get(para.style.name if para.style is not None else "")
+        ratio = ratios.get(para._p.style)
         if ratio is not None and previous is not None and previous.text.strip():
             size, bold = _font_of(previous)
             width = _container_width_mm(para, section_width_mm)

@@ -61,9 +61,9 @@ def _shade(cell) -> None:
     tc_pr.append(shd)
 
 
-def _write(cell, text: str, style: str, align: str, size: float, bold: bool, italic: bool) -> None:
+def _write(cell, text: str, style_id: str, align: str, size: float, bold: bool, italic: bool) -> None:
     para = cell.paragraphs[0]
-    para.style = style
+    para._p.style = style_id  # by id: setting by name makes python-docx scan every style, per cell
     para.alignment = _ALIGN[align]
     run = para.add_run(text)
     run.font.size = Pt(size)
@@ -76,8 +76,8 @@ def build_subdoc(tpl, spec: TableSpec):
     """A docxtpl Subdoc holding ``spec`` as a bordered table with a repeated header row."""
     sub = tpl.new_subdoc()
     table = grid_table(sub, [c.width_mm for c in spec.columns], rows=1 + len(spec.rows))
-    head_style = P.ELEMENTS["table_head"].name
-    text_style = P.ELEMENTS["table_text"].name
+    head_style = sub.styles[P.ELEMENTS["table_head"].name].style_id
+    text_style = sub.styles[P.ELEMENTS["table_text"].name].style_id
     for cell, col in zip(table.rows[0].cells, spec.columns, strict=True):
         _write(cell, col.title, head_style, "center", spec.font_size, True, False)
         _shade(cell)
