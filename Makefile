@@ -75,7 +75,8 @@ preview: $(SETUP)
 	$(DOSSIER) batch $(DATA_DIR) -o $(BUILD)/xem-truoc --draft --no-summary
 
 bench: $(SETUP)
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_batch.py
+	$(PY) benchmarks/run.py --scale-to 120
 	$(PY) benchmarks/bench_stamp.py
 
 clean:
