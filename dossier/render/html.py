@@ -30,13 +30,14 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
-from markupsafe import Markup, escape
+
 
 from ..errors import Problem, build_error, input_error
 from ..files import atomic_path
 from ..fonts import use_project_fonts
 from ..paths import FONTS_DIR, TEMPLATES_DIR
 from .environment import make_environment, template_error
+from .filters import HTML_FILTERS
 
 HTML_TEMPLATES_DIR = TEMPLATES_DIR / "html"
 
@@ -119,24 +120,9 @@ def _fixed_epoch(epoch: int | None) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def _lines(value: str | Iterable[str]) -> Markup:
-    """Several lines, separated by <br> (each escaped)."""
-    lines = value.split("\n") if isinstance(value, str) else list(value)
-    return Markup("<br>").join(escape(line) for line in lines)
-
-
-def _project_filters() -> dict[str, Callable[..., Any]]:
-    """The project's HTML filter registry; the pages dossier draws need only ``lines``."""
-    try:
-        from .filters import HTML_FILTERS
-    except (ImportError, AttributeError):  # the Vietnamese text rules are optional here
-        return {"lines": _lines}
-    return {"lines": _lines, **HTML_FILTERS}
-
-
 def _environment(template_dir: Path, filters: Mapping[str, Callable[..., Any]] | None) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(template_dir), str(HTML_TEMPLATES_DIR)], encoding="utf-8")
-    return make_environment({**_project_filters(), **(filters or {})}, loader)
+    return make_environment({**HTML_FILTERS, **(filters or {})}, loader)
 
 
 def _resolve_template(template_name_or_path: str | os.PathLike[str]) -> tuple[Path, str]:
