@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 
-import click
 
 from .app import main, run_command  # noqa: F401
 

@@ -19,7 +19,6 @@ stdout carries only protocol lines; everything else goes to stderr.
 """
 
 import json
-import os
 import subprocess
 import sys
 import time
