@@ -144,6 +144,10 @@ def probe_files(files: list[tuple[Path, str]]) -> tuple[dict[Path, Probe], list[
             timeout=10 + SECONDS_PER_FILE * len(files), preexec_fn=_limit_child, env=env,
         )
         out, crashed = run.stdout, run.returncode != 0
+        if run.returncode > 0:
+            # The child catches every failure a file can cause; a Python error escaping it is
+            # our bug (e.g. an import error), not a hostile file: don't blame the files.
+            raise RuntimeError(f"annex probe failed (exit {run.returncode}): {run.stderr[-2000:]}")
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         crashed = True
