@@ -142,6 +142,8 @@ def build_summary(data_dir: Path, out_root: Path, converter=None) -> list[Path]:
 def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False) -> Iterator[Outcome]:
     """Build ``units`` with ``jobs`` worker processes, yielding outcomes as they finish."""
     jobs = max(1, min(jobs, len(units)))
+    # Longest first (communes with dossiers), so a big one doesn't start last and hold up the end.
+    units = sorted(units, key=lambda u: (-len(u.dossiers), u.slug))
     if jobs == 1:
         for unit in units:
             yield build_unit(unit, out_root, draft=draft)
