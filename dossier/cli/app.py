@@ -16,14 +16,34 @@ import click
 
 from .. import __version__
 from ..errors import EXIT_INTERNAL, DossierError
+from . import i18n
+
+i18n.install()
+
+
+class _Command(click.Command):
+    """A command whose usage line reads in Vietnamese."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
+        super().__init__(*args, **kwargs)
+
+
+class _Group(click.Group):
+    command_class = _Command
 
 
 @click.group(
+    cls=_Group,
+    options_metavar="[TÙY CHỌN]",
+    subcommand_metavar="LỆNH [THAM SỐ]...",
     context_settings={"help_option_names": ["-h", "--help"]},
     help="dossier: tạo văn bản hành chính (Nghị định 30/2020/NĐ-CP) và hồ sơ "
     "nông thôn mới từ dữ liệu.",
+    add_help_option=False,
 )
-@click.version_option(__version__, message="dossier %(version)s")
+@click.help_option("-h", "--help", help="Hiện hướng dẫn này rồi thoát.")
+@click.version_option(__version__, message="dossier %(version)s", help="Hiện phiên bản rồi thoát.")
 def main() -> None:
     pass
 
