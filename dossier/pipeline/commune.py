@@ -19,9 +19,8 @@ from ..load.files import load_mapping
 from ..load.paths import resolve_data_path
 from ..models.dossier_input import CommuneDossierInput
 from ..models.validation import validate
-from ..paths import TEMPLATES_DIR
-from ..render.docx import render_docx
 from ..staging import staged
+from .documents import gather_sources, render_documents, template_inputs
 
 Progress = Callable[[str], None]
 
@@ -105,13 +104,7 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
     out_dir = Path(out_dir)
     result = DossierResult(out_dir / DOSSIER_PDF)
     with staged(out_dir) as stage:
-        pairs = []
-        for doc in documents:
-            say(f"soạn {FILE_NAMES[doc.key]}.docx")
-            docx = stage / f"{FILE_NAMES[doc.key]}.docx"
-            render_docx(TEMPLATES_DIR / f"{doc.template}.docx", doc.view, docx, title=doc.title,
-                        author=" ".join(loaded.input.issuer.name), date=doc.document.date)
-            pairs.append((docx, docx.with_suffix(".pdf")))
+        pairs = render_documents(documents, [FILE_NAMES[d.key] for d in documents], stage, say)
         say("chuyển sang PDF")
         convert_all(pairs, converter)
         say("ghép hồ sơ")
@@ -120,7 +113,7 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
         result.missing = list(assembled.missing)
         result.warnings = list(assembled.warnings)
         result.documents = [out_dir / p.name for pair in pairs for p in pair]
-    result.inputs = [*loaded.files(), *(TEMPLATES_DIR / f"{d.template}.docx" for d in documents)]
+    result.inputs = [*loaded.files(), *template_inputs(documents)]
     return result
 
 
@@ -140,16 +133,10 @@ def convert_all(pairs: list[tuple[Path, Path]], converter=None) -> None:
 
 
 def assemble(loaded: Loaded, facts: CommuneFacts, documents: list[Composed], pairs, output: Path, draft: bool):
-    from ..assemble import Cover, DossierSpec, Source, assemble_dossier
+    from ..assemble import Cover, DossierSpec, assemble_dossier
     from ..vntext import vn_upper
 
-    sources: dict[str, list] = {}
-    for doc, (_docx, pdf) in zip(documents, pairs, strict=True):
-        sources[doc.key] = [Source(pdf, doc.title)]
-    for part, items in loaded.annexes.items():
-        sources.setdefault(part, []).extend(Source(p, t) for p, t in items)
-    if loaded.photos:
-        sources.setdefault("hinh_anh", []).extend(Source(p, c) for p, c in loaded.photos)
+    sources = gather_sources(documents, pairs, loaded.annexes, loaded.photos, "hinh_anh")
     issuer = loaded.input.issuer
     agencies = [vn_upper(issuer.superior)] if issuer.superior else []
     agencies.append(vn_upper(" ".join(issuer.name)))

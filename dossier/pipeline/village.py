@@ -19,10 +19,9 @@ from ..load.files import load_mapping
 from ..load.paths import resolve_data_path
 from ..models.validation import validate
 from ..models.village_input import VillageDossierInput
-from ..paths import TEMPLATES_DIR
-from ..render.docx import render_docx
 from ..staging import staged
 from .commune import DOSSIER_PDF, DossierResult, Progress, convert_all, resolve_attachments
+from .documents import gather_sources, render_documents, template_inputs
 
 
 @dataclass(frozen=True)
@@ -85,17 +84,12 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
     out_dir = Path(out_dir)
     result = DossierResult(out_dir / DOSSIER_PDF)
     with staged(out_dir) as stage:
-        pairs = []
-        village_no = 0
+        names, village_no = [], 0
         for index, doc in enumerate(documents, 1):
             if doc.key == "bien_ban_hop_ban":
                 village_no += 1
-            name = _file_name(index, doc, village_no)
-            say(f"soạn {name}.docx")
-            docx = stage / f"{name}.docx"
-            render_docx(TEMPLATES_DIR / f"{doc.template}.docx", doc.view, docx, title=doc.title,
-                        author=" ".join(doc.document.issuer.name), date=doc.document.date)
-            pairs.append((docx, docx.with_suffix(".pdf")))
+            names.append(_file_name(index, doc, village_no))
+        pairs = render_documents(documents, names, stage, say)
         say("chuyển sang PDF")
         convert_all(pairs, converter)
         say("ghép hồ sơ")
@@ -103,22 +97,16 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
         result.pages = assembled.pages
         result.missing = list(assembled.missing)
         result.documents = [out_dir / p.name for pair in pairs for p in pair]
-    result.inputs = [*loaded.files(), *dict.fromkeys(TEMPLATES_DIR / f"{d.template}.docx" for d in documents)]
+    result.inputs = [*loaded.files(), *template_inputs(documents)]
     return result
 
 
 def assemble(loaded: Loaded, documents: list[Composed], pairs, output: Path, draft: bool):
-    from ..assemble import Cover, DossierSpec, Source, assemble_dossier
+    from ..assemble import Cover, DossierSpec, assemble_dossier
     from ..vntext import vn_upper
 
     case = loaded.case
-    sources: dict[str, list] = {}
-    for doc, (_docx, pdf) in zip(documents, pairs, strict=True):
-        sources.setdefault(doc.key, []).append(Source(pdf, doc.title))
-    for part, items in loaded.annexes.items():
-        sources.setdefault(part, []).extend(Source(p, t) for p, t in items)
-    if loaded.photos:
-        sources.setdefault("hinh_anh", []).extend(Source(p, c) for p, c in loaded.photos)
+    sources = gather_sources(documents, pairs, loaded.annexes, loaded.photos, "hinh_anh")
     issuer = loaded.input.commune.issuer
     agencies = [vn_upper(issuer.superior)] if issuer.superior else []
     agencies.append(vn_upper(" ".join(issuer.name)))
