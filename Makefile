@@ -16,11 +16,13 @@ PLAN_SETTINGS ?= $(DATA_DIR)/plans/ke-hoach-2025.yaml
 
 COMMUNE_FILES := $(wildcard $(DATA_DIR)/communes/*.yaml $(DATA_DIR)/communes/*.xlsx)
 COMMUNES      := $(sort $(basename $(notdir $(COMMUNE_FILES))))
+# the district's dossiers to the province: ho-so-huyen-*.yaml (they belong to no one commune)
+DISTRICT_UNITS := $(patsubst ho-so-%,%,$(basename $(notdir $(wildcard $(DATA_DIR)/ho-so-huyen-*.yaml))))
 STAMPS        := $(BUILD)/.stamps
 
-.PHONY: all demo test setup clean preview bench communes summary villages plans letters $(COMMUNES)
+.PHONY: all demo test setup clean preview bench communes district summary villages plans letters $(COMMUNES)
 
-all: communes summary villages plans
+all: communes district summary villages plans
 
 $(SETUP): pyproject.toml tools/setup.sh
 	bash tools/setup.sh
@@ -49,6 +51,11 @@ $(STAMPS)/%: $(DATA_DIR)/communes/%.yaml | $(SETUP)
 
 $(STAMPS)/%: $(DATA_DIR)/communes/%.xlsx | $(SETUP)
 	$(DOSSIER) batch $(DATA_DIR) --only $* -o $(BUILD) -j 1 --depfile $@.d --stamp $@
+
+district: $(addprefix $(STAMPS)/,$(DISTRICT_UNITS))
+
+$(STAMPS)/huyen-%: $(DATA_DIR)/ho-so-huyen-%.yaml | $(SETUP)
+	$(DOSSIER) batch $(DATA_DIR) --only huyen-$* -o $(BUILD) -j 1 --depfile $@.d --stamp $@
 
 -include $(wildcard $(STAMPS)/*.d)
 

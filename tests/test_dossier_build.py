@@ -173,3 +173,26 @@ def test_depfile_lists_inputs(tmp_path):
     assert text.startswith(str(tmp_path / "o" / "ho-so.pdf") + ":")
     for needle in ("ho-so-son-binh.yaml", "communes/son-binh.yaml", "y-kien-mttq.pdf", "templates/to-trinh.docx"):
         assert needle in text
+
+
+def test_district_dossier_nests_the_commune_dossier(tmp_path):
+    out = tmp_path / "huyen"
+    result = CliRunner().invoke(main, ["build", str(SAMPLES / "ho-so-huyen-2024.yaml"), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [p["key"] for p in manifest["parts"]] == ["to_trinh_huyen", "bao_cao_tham_tra", "ho_so_xa"]
+    reader = PdfReader(out / "ho-so.pdf")
+    nested = next(o for o in reader.outline if isinstance(o, list))
+    titles = [o.title for o in nested if not isinstance(o, list)]
+    assert titles == ["3.1. Hồ sơ đề nghị của Ủy ban nhân dân xã Sơn Bình"]
+    inner = [o.title for o in nested[1] if not isinstance(o, list)]
+    assert "Mục lục" in inner and any(t.startswith("1. Tờ trình") for t in inner)  # the commune's own bookmarks
+    report = Document(str(out / "02-bao-cao-tham-tra.docx"))
+    table = next(t for t in report.tables if t.rows[0].cells[0].text == "STT")
+    assert "Xã Sơn Bình: kết quả thẩm tra" in [c.text for c in table.rows[0].cells]
+    assert [c.text for c in table.rows[-1].cells][2:4] == ["19/19", "19/19"]
+    text = " ".join(pdftotext(out / "01-to-trinh-huyen.pdf").split())
+    assert "đề nghị Ủy ban nhân dân tỉnh Lai Châu thẩm định, xét, công nhận xã Sơn Bình" in text
+    for name in ("01-to-trinh-huyen", "02-bao-cao-tham-tra"):
+        for ext in ("docx", "pdf"):
+            assert check_file(out / f"{name}.{ext}").errors == []

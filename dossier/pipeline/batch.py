@@ -7,7 +7,7 @@ and the others go on.
 Data folder layout::
 
     DIR/communes/<slug>.yaml|.xlsx     assessments
-    DIR/ho-so-<name>.yaml              dossier files (any kind: xa-ntm, ban-ntm…)
+    DIR/ho-so-<name>.yaml              dossier files (any kind: xa-ntm, ban-ntm, huyen-ntm…)
 
 Output layout::
 
@@ -40,7 +40,7 @@ class Unit:
     """One commune: its assessment and the dossier files that name it."""
 
     slug: str
-    assessment: Path
+    assessment: Path | None  # None: a district-level dossier that belongs to no one commune
     dossiers: tuple[Path, ...] = ()
 
 @dataclass
@@ -70,6 +70,8 @@ def discover(data_dir: Path) -> list[Unit]:
     units = [Unit(p.stem, p, tuple(dossiers.pop(p.stem, ()))) for p in files]
     if not units:
         raise input_error(f"Thư mục {communes} không có tệp đánh giá nào (.yaml, .json hoặc .xlsx).")
+    # Dossier files naming no commune's assessment (the district's dossier to the province)
+    units += [Unit(name, None, tuple(found)) for name, found in sorted(dossiers.items())]
     return units
 
 # --- one worker process: one warm LibreOffice for everything it converts -------------------
@@ -91,9 +93,10 @@ def build_unit(unit: Unit, out_root: Path, *, draft: bool = False) -> Outcome:
     start = time.perf_counter()
     from ..render.reports import TEMPLATE
 
-    outcome = Outcome(unit.slug, ok=False, seconds=0.0, inputs=[unit.assessment, TEMPLATE])
+    outcome = Outcome(unit.slug, ok=False, seconds=0.0, inputs=[unit.assessment, TEMPLATE] if unit.assessment else [])
     try:
-        outcome.outputs += _assessment_report(unit, Path(out_root) / unit.slug)
+        if unit.assessment:
+            outcome.outputs += _assessment_report(unit, Path(out_root) / unit.slug)
         for dossier in unit.dossiers:
             from .registry import pipeline_for
 

@@ -13,6 +13,7 @@ from ..load.files import load_mapping
 PIPELINES = {
     "xa-ntm": "commune",
     "ban-ntm": "village",
+    "huyen-ntm": "district",
 }
 
 

@@ -1,0 +1,112 @@
+"""The district's dossier to the province (kind ``huyen-ntm``), from
+``ho-so-huyen-….yaml``: each named commune's dossier is built (nested, with
+its own cover, contents and bookmarks), the district's tờ trình and appraisal
+report are composed from the communes' data, and everything is assembled into
+one ``ho-so.pdf``. Same contract as :func:`dossier.pipeline.commune.build`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..compose.assessment_facts import facts_for
+from ..compose.district import CommuneCase, compose_all
+from ..load.files import load_mapping
+from ..load.paths import resolve_data_path
+from ..models.district_input import DistrictDossierInput
+from ..models.validation import validate
+from ..staging import staged
+from . import commune
+from .commune import DOSSIER_PDF, DossierResult, Progress, convert_all
+from .documents import gather_sources, render_documents, template_inputs
+
+FILE_NAMES = {"to_trinh_huyen": "01-to-trinh-huyen", "bao_cao_tham_tra": "02-bao-cao-tham-tra"}
+COMMUNES_DIR = "xa"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    data_file: Path
+    input: DistrictDossierInput
+    commune_files: list[Path]
+    cases: list[CommuneCase]
+    photos: list[tuple[Path, str]]
+
+
+def load(data_file: Path, *, allow_outside: bool = False) -> Loaded:
+    """Read and check the district file and every commune dossier it names; write nothing."""
+    from ..criteria import evaluate, load_assessment
+    from ..report.context import assessment_context
+
+    data_file = Path(data_file)
+    inp = validate(DistrictDossierInput, load_mapping(data_file), str(data_file))
+    files = [resolve_data_path(data_file.parent, name, field=f"communes[{i}]", source=str(data_file),
+                               allow_outside=allow_outside) for i, name in enumerate(inp.communes, 1)]
+    cases = []
+    for file in files:
+        loaded = commune.load(file, allow_outside=allow_outside)
+        context = assessment_context(evaluate(load_assessment(loaded.assessment_file)))
+        cases.append(CommuneCase(loaded.input, facts_for(loaded.assessment_file), context))
+    photos = [(resolve_data_path(data_file.parent, p.file, field=f"photos[{i}].file", source=str(data_file),
+                                 allow_outside=allow_outside, must_exist=False), p.caption)
+              for i, p in enumerate(inp.photos, 1)]
+    return Loaded(data_file, inp, files, cases, photos)
+
+
+def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None,
+          allow_outside: bool = False, progress: Progress | None = None) -> DossierResult:
+    """Build the district's dossier described by ``data_file`` into ``out_dir``."""
+    from ..convert import Converter
+
+    say = progress or (lambda _msg: None)
+    loaded = load(data_file, allow_outside=allow_outside)
+    documents = compose_all(loaded.input, loaded.cases)
+    out_dir = Path(out_dir)
+    result = DossierResult(out_dir / DOSSIER_PDF)
+    own = converter is None
+    conv = converter or Converter()
+    inputs: list[Path] = []
+    try:
+        with staged(out_dir) as stage:
+            nested = []
+            for file, case in zip(loaded.commune_files, loaded.cases, strict=True):
+                say(f"hồ sơ {case.facts.unit}")
+                built = commune.build(file, stage / COMMUNES_DIR / file.stem.removeprefix("ho-so-"), draft=draft,
+                                      converter=conv, allow_outside=allow_outside)
+                nested.append((built.output, f"Hồ sơ đề nghị của Ủy ban nhân dân {case.facts.unit}"))
+                inputs += built.inputs
+                result.warnings += built.warnings
+            pairs = render_documents(documents, [FILE_NAMES[d.key] for d in documents], stage, say)
+            say("chuyển sang PDF")
+            convert_all(pairs, conv)
+            say("ghép hồ sơ")
+            assembled = _assemble(loaded, documents, pairs, nested, stage / DOSSIER_PDF, draft)
+            result.pages = assembled.pages
+            result.missing = list(assembled.missing)
+            result.warnings += list(assembled.warnings)
+            result.documents = [out_dir / p.name for pair in pairs for p in pair]
+    finally:
+        if own:
+            conv.close()
+    result.inputs = [loaded.data_file, *inputs, *(p for p, _ in loaded.photos), *template_inputs(documents)]
+    return result
+
+
+def _assemble(loaded: Loaded, documents, pairs, nested, output: Path, draft: bool):
+    from ..assemble import Cover, DossierSpec, Source, assemble_dossier
+    from ..vntext import vn_upper
+
+    sources = gather_sources(documents, pairs, {}, loaded.photos, "hinh_anh_huyen")
+    sources["ho_so_xa"] = [Source(pdf, title) for pdf, title in nested]
+    inp, first = loaded.input, loaded.cases[0].facts
+    issuer = inp.issuer
+    agencies = [vn_upper(issuer.superior)] if issuer.superior else []
+    agencies.append(vn_upper(" ".join(issuer.name)))
+    names = ", ".join(c.facts.unit for c in loaded.cases)
+    cover = Cover(
+        title=vn_upper(f"Đề nghị thẩm định, xét, công nhận {names}\nđạt chuẩn nông thôn mới năm {first.year}"),
+        year=first.year, agencies=agencies, district=first.district, province=first.province, place=inp.place,
+    )
+    spec = DossierSpec(kind=inp.kind, cover=cover, sources=sources, output=output, draft=draft,
+                       author=" ".join(issuer.name), keywords=("nông thôn mới", names, str(first.year)))
+    return assemble_dossier(spec)
