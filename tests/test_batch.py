@@ -31,7 +31,9 @@ def district(tmp_path) -> Path:
 
 def test_discover_groups_dossier_files_with_their_commune():
     units = {u.slug: u for u in discover(SAMPLES)}
-    assert len(units) == 12
+    assert len([u for u in units.values() if u.assessment]) == 12
+    assert units["huyen-2024"].assessment is None  # the district's dossier belongs to no one commune
+    assert [d.name for d in units["huyen-2024"].dossiers] == ["ho-so-huyen-2024.yaml"]
     assert {d.name for d in units["son-binh"].dossiers} >= {"ho-so-son-binh.yaml"}
     assert units["ban-bo"].dossiers == ()
 
