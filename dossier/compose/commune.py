@@ -17,6 +17,7 @@ from ..models.dossier_input import CommuneDossierInput, DocRef
 from ..models.validation import validate
 from ..render.tables import Column, Row, TableSpec
 from .facts import CommuneFacts
+from .phrases import cap, cite, doc_ref, money, percent
 
 
 @dataclass(frozen=True)
@@ -28,33 +29,12 @@ class Composed:
     document: OfficialDocument
 
 
-def _pct(part: int, whole: int) -> str:
-    return vntext.vn_number(round(100 * part / whole, 1)) + "%" if whole else "0%"
-
-
-def _cap(text: str) -> str:
-    """Upper-case the first letter only ('xã Sơn Bình' → 'Xã Sơn Bình')."""
-    return text[:1].upper() + text[1:]
-
-
-def _money(amount: int) -> str:
-    return f"{vntext.vn_number(amount)} đồng"
-
-
 def _ref(inp: CommuneDossierInput, key: str) -> DocRef:
-    return inp.documents.get(key) or DocRef()
+    return doc_ref(inp.documents, key)
 
 
 def _cite(inp: CommuneDossierInput, key: str, symbol: str, year: int) -> str:
-    """'Báo cáo số 120/BC-UBND ngày 15/11/2024' — or 'số …/BC-UBND' before it is numbered."""
-    ref = _ref(inp, key)
-    number = vntext.doc_number(ref.number) if ref.number else "…"
-    date = f" ngày {ref.date.day:02d}/{ref.date.month:02d}/{ref.date.year}" if ref.date else f" năm {year}"
-    return f"số {number}/{symbol}{date}"
-
-
-def _issuer_text(inp: CommuneDossierInput) -> str:
-    return " ".join(inp.issuer.name)
+    return cite(inp.documents, key, symbol, year)
 
 
 def _base(inp: CommuneDossierInput, facts: CommuneFacts, key: str, kind: str, abbr: str, subject: str,
@@ -84,7 +64,7 @@ def _recognition_phrase(facts: CommuneFacts) -> str:
 
 
 def _criteria_sentence(facts: CommuneFacts) -> str:
-    text = f"{_cap(facts.unit)} đạt {facts.met}/{facts.total} tiêu chí theo {facts.set_name}"
+    text = f"{cap(facts.unit)} đạt {facts.met}/{facts.total} tiêu chí theo {facts.set_name}"
     if facts.all_met:
         return text + "."
     missing = "; ".join(f"tiêu chí số {c.number} ({c.name})" for c in facts.criteria if not c.met)
@@ -103,7 +83,7 @@ def _unverified_note(facts: CommuneFacts) -> list[str]:
 def _survey(inp: CommuneDossierInput) -> str:
     s = inp.consultation.survey
     return (f"{vntext.vn_number(s.households_satisfied)}/{vntext.vn_number(s.households_asked)} hộ được lấy ý kiến "
-            f"hài lòng với kết quả xây dựng nông thôn mới, đạt {_pct(s.households_satisfied, s.households_asked)}")
+            f"hài lòng với kết quả xây dựng nông thôn mới, đạt {percent(s.households_satisfied, s.households_asked)}")
 
 
 def _debt_total(inp: CommuneDossierInput) -> int:
@@ -117,12 +97,12 @@ def _debt_sentence(inp: CommuneDossierInput, facts: CommuneFacts) -> str:
         return (f"Tính đến {when}, trên địa bàn {facts.unit} không có nợ đọng xây dựng cơ bản "
                 "trong xây dựng nông thôn mới.")
     return (f"Tính đến {when}, trên địa bàn {facts.unit} còn nợ đọng xây dựng cơ bản trong xây dựng nông thôn mới "
-            f"{_money(owed)} (bằng chữ: {vntext.vn_money_words(owed)}).")
+            f"{money(owed)} (bằng chữ: {vntext.vn_money_words(owed)}).")
 
 
 def _vote(inp: CommuneDossierInput) -> str:
     m = inp.meeting
-    return f"{m.agree}/{m.present} thành viên dự họp nhất trí, đạt {_pct(m.agree, m.present)}"
+    return f"{m.agree}/{m.present} thành viên dự họp nhất trí, đạt {percent(m.agree, m.present)}"
 
 
 def to_trinh(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
@@ -165,7 +145,7 @@ def to_trinh(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
 
 def bao_cao_ket_qua(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
     phrase = _recognition_phrase(facts)
-    situation = [f"{_cap(facts.unit)} thuộc {facts.location}." if facts.location else f"{_cap(facts.unit)}."]
+    situation = [f"{cap(facts.unit)} thuộc {facts.location}." if facts.location else f"{cap(facts.unit)}."]
     figures = []
     if facts.area_km2:
         figures.append(f"diện tích tự nhiên {vntext.vn_number(facts.area_km2)} km²")
@@ -179,9 +159,9 @@ def bao_cao_ket_qua(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
         situation[0] = situation[0][:-1] + "; " + ", ".join(figures) + "."
     funding_total = sum(f.amount for f in inp.funding)
     funding = [
-        f"Tổng nguồn lực huy động thực hiện Chương trình là {_money(funding_total)} "
+        f"Tổng nguồn lực huy động thực hiện Chương trình là {money(funding_total)} "
         f"(bằng chữ: {vntext.vn_money_words(funding_total)}), trong đó:",
-        {"bullets": [f"{f.source}: {_money(f.amount)} ({_pct(f.amount, funding_total)})" for f in inp.funding]},
+        {"bullets": [f"{f.source}: {money(f.amount)} ({percent(f.amount, funding_total)})" for f in inp.funding]},
     ] if inp.funding else ["Chưa có số liệu huy động nguồn lực."]
     per_criterion = [
         f"Tiêu chí số {c.number} về {c.name}: {'đạt' if c.met else 'chưa đạt'}" + (f" ({c.shortfall})" if c.shortfall else "") + "."
@@ -298,8 +278,8 @@ def bao_cao_no_dong(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
     sums = [sum(getattr(p, f) for p in projects) for f in ("total", "completed", "paid")]
     body: list[Any] = [
         f"Giai đoạn 2021-{facts.year}, trên địa bàn {facts.unit} đã triển khai {len(projects)} công trình, dự án "
-        f"thuộc Chương trình mục tiêu quốc gia xây dựng nông thôn mới, tổng mức đầu tư {_money(sums[0])}; "
-        f"giá trị khối lượng hoàn thành {_money(sums[1])}; vốn đã bố trí, giải ngân {_money(sums[2])}.",
+        f"thuộc Chương trình mục tiêu quốc gia xây dựng nông thôn mới, tổng mức đầu tư {money(sums[0])}; "
+        f"giá trị khối lượng hoàn thành {money(sums[1])}; vốn đã bố trí, giải ngân {money(sums[2])}.",
         _debt_sentence(inp, facts),
         "Chi tiết tại biểu kèm theo Báo cáo này.",
     ]

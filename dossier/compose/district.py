@@ -13,8 +13,9 @@ from ..models.document import OfficialDocument, document_view
 from ..models.dossier_input import CommuneDossierInput
 from ..models.validation import validate
 from ..render.tables import Column, Row, TableSpec
-from .commune import Composed, _cap, _debt_sentence, _survey, _vote
+from .commune import Composed, _debt_sentence, _survey, _vote
 from .facts import CommuneFacts
+from .phrases import cap, cite
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,7 @@ def _qualifies(case: CommuneCase) -> bool:
 
 
 def _cite(inp: DistrictDossierInput, key: str, symbol: str, year: int) -> str:
-    ref = inp.documents.get(key)
-    number = vntext.doc_number(ref.number) if ref and ref.number else "…"
-    when = f" ngày {ref.date.day:02d}/{ref.date.month:02d}/{ref.date.year}" if ref and ref.date else f" năm {year}"
-    return f"số {number}/{symbol}{when}"
+    return cite(inp.documents, key, symbol, year)
 
 
 def _commune_findings(case: CommuneCase) -> list[Any]:
@@ -67,7 +65,7 @@ def _commune_findings(case: CommuneCase) -> list[Any]:
     return [
         f"Về hồ sơ: hồ sơ của {f.unit} gồm đủ các thành phần theo quy định (tờ trình, báo cáo kết quả, báo cáo "
         "tổng hợp ý kiến, biên bản họp, báo cáo nợ đọng xây dựng cơ bản, hình ảnh minh họa).",
-        f"Về mức độ đạt chuẩn: {_cap(f.unit)} đạt {f.met}/{f.total} tiêu chí theo {f.set_name}"
+        f"Về mức độ đạt chuẩn: {cap(f.unit)} đạt {f.met}/{f.total} tiêu chí theo {f.set_name}"
         + ("." if f.all_met else "; chưa đạt: " + "; ".join(
             f"tiêu chí số {c.number} ({c.shortfall or c.name})" for c in f.criteria if not c.met) + "."),
         f"Về sự hài lòng của người dân: {_survey(inp)}.",
@@ -83,7 +81,7 @@ def to_trinh_huyen(inp: DistrictDossierInput, cases: list[CommuneCase]) -> Compo
         f"Căn cứ hồ sơ đề nghị của Ủy ban nhân dân {names} và kết quả thẩm tra, Ủy ban nhân dân "
         f"{' '.join(inp.issuer.name[1:]) or inp.place} kính trình {inp.recipient} như sau:",
         {"part": "Kết quả thẩm tra", "content": [
-            {"heading": _cap(c.facts.unit), "content": [{"bullets": _commune_findings(c)}]} for c in cases
+            {"heading": cap(c.facts.unit), "content": [{"bullets": _commune_findings(c)}]} for c in cases
         ]},
         {"part": "Đề nghị", "content": [
             (f"Ủy ban nhân dân huyện kính đề nghị {inp.recipient} thẩm định, xét, công nhận "
@@ -108,8 +106,8 @@ def appraisal_table(inp: DistrictDossierInput, cases: list[CommuneCase]) -> Tabl
     per = max(20.0, 120.0 / len(cases) / 2)
     columns = [Column("STT", 12, "center"), Column("Tên tiêu chí", 70)]
     for c in cases:
-        columns += [Column(f"{_cap(c.facts.unit)}: tự đánh giá", per, "center"),
-                    Column(f"{_cap(c.facts.unit)}: kết quả thẩm tra", per, "center")]
+        columns += [Column(f"{cap(c.facts.unit)}: tự đánh giá", per, "center"),
+                    Column(f"{cap(c.facts.unit)}: kết quả thẩm tra", per, "center")]
     columns.append(Column("Cơ quan thẩm tra", 50))
     first = cases[0].context
     rows: list[Row] = []
@@ -144,11 +142,11 @@ def bao_cao_tham_tra(inp: DistrictDossierInput, cases: list[CommuneCase]) -> Com
             + (" Kết quả thẩm tra đã được công khai trên cổng thông tin điện tử của huyện." if a.portal_posted else ""),
         ]},
         {"part": "Kết quả thẩm tra", "content": [
-            {"heading": _cap(c.facts.unit), "content": [{"bullets": _commune_findings(c)}]} for c in cases
+            {"heading": cap(c.facts.unit), "content": [{"bullets": _commune_findings(c)}]} for c in cases
         ]},
         {"part": "Kết luận", "content": [
-            (f"{_cap(c.facts.unit)} đủ điều kiện đề nghị xét, công nhận đạt chuẩn nông thôn mới năm {year}."
-             if _qualifies(c) else f"{_cap(c.facts.unit)} chưa đủ điều kiện đề nghị xét, công nhận.") for c in cases
+            (f"{cap(c.facts.unit)} đủ điều kiện đề nghị xét, công nhận đạt chuẩn nông thôn mới năm {year}."
+             if _qualifies(c) else f"{cap(c.facts.unit)} chưa đủ điều kiện đề nghị xét, công nhận.") for c in cases
         ]},
     ]
     subject = f"Kết quả thẩm tra hồ sơ và mức độ đạt chuẩn các tiêu chí nông thôn mới năm {year} của {names}"

@@ -16,11 +16,12 @@ from .. import vntext
 from ..criteria.evaluate import UnitResult
 from ..errors import Problem, input_error
 from ..models.document import OfficialDocument, document_view
-from ..models.dossier_input import DocRef
+
 from ..models.validation import validate
 from ..models.village_input import VillageDossierInput, VillageMeeting
 from ..render.tables import Column, Row, TableSpec
 from .commune import Composed
+from .phrases import cite, doc_ref, percent
 
 UNVERIFIED_MARK = "*"
 
@@ -253,19 +254,8 @@ def decision_table(case: VillageCase) -> TableSpec:
 # --- the documents ---------------------------------------------------------------------------------
 
 
-def _pct(part: int, whole: int) -> str:
-    return vntext.vn_number(round(100 * part / whole, 1)) + "%" if whole else "0%"
-
-
-def _ref(inp: VillageDossierInput, key: str) -> DocRef:
-    return inp.documents.get(key) or DocRef()
-
-
 def _cite(inp: VillageDossierInput, key: str, symbol: str, year: int) -> str:
-    ref = _ref(inp, key)
-    number = vntext.doc_number(ref.number) if ref.number else "…"
-    date = f" ngày {ref.date.day:02d}/{ref.date.month:02d}/{ref.date.year}" if ref.date else f" năm {year}"
-    return f"số {number}/{symbol}{date}"
+    return cite(inp.documents, key, symbol, year)
 
 
 def _doc(data: dict[str, Any], key: str) -> OfficialDocument:
@@ -274,7 +264,7 @@ def _doc(data: dict[str, Any], key: str) -> OfficialDocument:
 
 def _commune_doc(inp: VillageDossierInput, case: VillageCase, key: str, kind: str, abbr: str, subject: str,
                  body: list[Any], **extra: Any) -> OfficialDocument:
-    side, ref = inp.commune, _ref(inp, key)
+    side, ref = inp.commune, doc_ref(inp.documents, key)
     data = {
         "kind": kind, "issuer": side.issuer.model_dump(), "number": ref.number, "symbol": f"{abbr}-UBND",
         "place": side.place, "date": ref.date, "year": None if ref.date else case.year, "subject": subject,
@@ -300,7 +290,7 @@ def _village_result(v: UnitResult) -> str:
 
 
 def _vote(m: VillageMeeting) -> str:
-    return (f"{m.agree}/{m.households_present} hộ dự họp nhất trí (đạt {_pct(m.agree, m.households_present)}); "
+    return (f"{m.agree}/{m.households_present} hộ dự họp nhất trí (đạt {percent(m.agree, m.households_present)}); "
             f"số hộ dự họp {m.households_present}/{m.households_total} hộ của bản")
 
 
@@ -432,7 +422,7 @@ def bao_cao_ket_qua(inp: VillageDossierInput, case: VillageCase) -> Composed:
 
 def quyet_dinh(inp: VillageDossierInput, case: VillageCase) -> Composed:
     d = inp.decision
-    ref = _ref(inp, "quyet_dinh")
+    ref = doc_ref(inp.documents, "quyet_dinh")
     where = ", ".join(p for p in (case.unit, case.district) if p)
     if case.several:
         first = (f"Công nhận {vntext.doc_number(len(case.requested))} bản thuộc {where} đạt chuẩn nông thôn mới "
