@@ -18,9 +18,21 @@ from ..errors import Problem, input_error
 
 MAX_DATA_BYTES = int(os.environ.get("DOSSIER_MAX_DATA_BYTES", 20 * 1024 * 1024))
 MAX_STRING_CHARS = 200_000
+# Bounds on the data *after* YAML aliases are expanded ("billion laughs": a few
+# hundred bytes that expand to 10^9 strings), and on its shape.
+MAX_VALUES = 1_000_000  # strings, numbers, lists and mappings in one file
+MAX_TOTAL_CHARS = 20_000_000
+MAX_DEPTH = 64
+MAX_ABS_NUMBER = 10**21  # far above any amount in đồng; bigger is a typo or an attack
 
-# C0/C1 controls except tab and newline, plus separators Word cannot hold.
-_CONTROL = {c for c in range(0x20) if c not in (0x09, 0x0A)} | set(range(0x7F, 0xA0)) | {0xFFFE, 0xFFFF}
+# C0/C1 controls except tab and newline, lone surrogates (JSON "\ud800" escapes:
+# not encodable in UTF-8 or XML) and the non-characters Word cannot hold.
+_CONTROL = (
+    {c for c in range(0x20) if c not in (0x09, 0x0A)}
+    | set(range(0x7F, 0xA0))
+    | set(range(0xD800, 0xE000))
+    | {0xFFFE, 0xFFFF}
+)
 _CONTROL_TABLE = {c: None for c in _CONTROL}
 
 
@@ -30,26 +42,106 @@ def clean_text(value: str) -> str:
     return unicodedata.normalize("NFC", value).translate(_CONTROL_TABLE)
 
 
-def clean_tree(value: Any, where: str = "") -> Any:
-    """Apply :func:`clean_text` to every string (keys included) in nested data."""
+class _Budget:
+    """What one data file may expand to, counted while it is cleaned."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.values = 0
+        self.chars = 0
+
+    def where(self, where: str) -> str:
+        if self.source and where:
+            return f"{self.source}, trường {where}"
+        return self.source or where
+
+    def take(self, chars: int, where: str) -> None:
+        self.values += 1
+        self.chars += chars
+        if self.values > MAX_VALUES or self.chars > MAX_TOTAL_CHARS:
+            raise input_error(
+                "Dữ liệu quá lớn sau khi mở rộng các tham chiếu YAML (&neo / *tham-chiếu).",
+                [Problem(self.where(where), f"vượt quá {MAX_VALUES} giá trị hoặc {MAX_TOTAL_CHARS} ký tự")],
+                hint="Ghi dữ liệu trực tiếp, không dùng tham chiếu lồng nhau nhiều tầng.",
+            )
+
+
+def clean_tree(value: Any, where: str = "", *, source: str = "") -> Any:
+    """Apply :func:`clean_text` to every string (keys included) in nested data,
+    and bound what it may contain: string length, number of values after YAML
+    aliases are expanded, nesting depth, numbers (no NaN, infinity or absurdly
+    large values) and types (no binary data)."""
+    return _clean(value, where, 0, _Budget(source))
+
+
+def _clean(value: Any, where: str, depth: int, budget: _Budget) -> Any:
     if isinstance(value, str):
         if len(value) > MAX_STRING_CHARS:
             raise input_error(
                 "Dữ liệu quá lớn.",
-                [Problem(where, f"chuỗi dài {len(value)} ký tự, tối đa {MAX_STRING_CHARS} ký tự")],
+                [Problem(budget.where(where), f"chuỗi dài {len(value)} ký tự, tối đa {MAX_STRING_CHARS} ký tự")],
             )
+        budget.take(len(value), where)
         return clean_text(value)
+    if depth > MAX_DEPTH:
+        raise input_error(
+            "Dữ liệu lồng nhau quá sâu.",
+            [Problem(budget.where(where), f"quá {MAX_DEPTH} tầng danh sách / bảng lồng nhau")],
+        )
     if isinstance(value, dict):
-        return {clean_tree(k, where): clean_tree(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [clean_tree(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        budget.take(0, where)
+        out = {}
+        for k, v in value.items():
+            key = _clean(k, where, depth + 1, budget)
+            out[key] = _clean(v, f"{where}.{key}" if where else str(key), depth + 1, budget)
+        return out
+    if isinstance(value, (list, tuple, set, frozenset)):
+        budget.take(0, where)
+        items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+        return [_clean(v, f"{where}[{i}]", depth + 1, budget) for i, v in enumerate(items, 1)]
+    budget.take(0, where)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise input_error("Số không hợp lệ.", [Problem(budget.where(where), "không nhận giá trị vô cực hoặc NaN")])
+        if abs(value) >= MAX_ABS_NUMBER:
+            raise input_error(
+                "Số quá lớn.",
+                [Problem(budget.where(where), f"giá trị tuyệt đối phải nhỏ hơn 10^21 (số có {len(str(int(abs(value))))} chữ số)")],
+            )
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        raise input_error(
+            "Dữ liệu nhị phân không được hỗ trợ.",
+            [Problem(budget.where(where), "chỉ nhận văn bản, số, ngày, danh sách và bảng khóa: giá trị")],
+        )
     return value
 
 
 class _SafeLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as written strings out of the way of
-    surprises: YAML 1.1 booleans like 'no'/'yes' stay booleans only for the
-    canonical true/false spellings."""
+    """SafeLoader with fewer surprises: YAML 1.1 booleans like 'no'/'yes' stay
+    text (only the canonical true/false spellings are booleans); a value its
+    constructor rejects (2024-13-45, an integer of 5000 digits) is a YAML error
+    with its line and column, not a bare ValueError; no binary data."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError, TypeError) as exc:
+            written = str(getattr(node, "value", ""))[:40]
+            if node.tag.endswith(":timestamp"):
+                problem = f"'{written}' không phải ngày / giờ có thật (ghi dạng YYYY-MM-DD)"
+            elif "digits" in str(exc):
+                problem = f"số '{written}…' có quá nhiều chữ số"
+            else:
+                problem = f"giá trị '{written}' không hợp lệ"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+
+
+_SafeLoader.yaml_constructors = {
+    tag: fn for tag, fn in yaml.SafeLoader.yaml_constructors.items() if tag != "tag:yaml.org,2002:binary"
+}
 
 
 # Only true/false are booleans ("Có"/"Không" or "no" in Vietnamese data must stay text).
@@ -102,10 +194,28 @@ def load_mapping(path: str | os.PathLike[str]) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = _yaml_problem(getattr(exc, "problem", None) or str(exc))
         raise input_error(f"Tệp YAML {path} sai cú pháp{where}: {problem}.") from None
+    except RecursionError:
+        raise input_error(
+            f"Tệp {path} có dữ liệu lồng nhau quá sâu.",
+            hint=f"Dữ liệu chỉ được lồng tối đa {MAX_DEPTH} tầng danh sách / bảng.",
+        ) from None
+    except ValueError:  # json: an integer of more than 4300 digits
+        raise input_error(f"Tệp {path} có một số quá nhiều chữ số, không đọc được.") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise input_error(f"Tệp {path} phải chứa một bảng khóa: giá trị ở cấp ngoài cùng.")
-    return clean_tree(data)
+    return clean_tree(data, source=str(path))
+
+
+def _yaml_problem(problem: str) -> str:
+    """PyYAML's explanation, in Vietnamese for the cases a clerk meets."""
+    if problem.startswith("could not determine a constructor for the tag"):
+        tag = problem.split("tag", 1)[1].strip().strip("'")
+        return (f"thẻ YAML '{tag}' không được hỗ trợ (chỉ nhận văn bản, số, ngày, danh sách "
+                "và bảng khóa: giá trị; không nhận đối tượng Python hay dữ liệu nhị phân)")
+    if problem.startswith("found undefined alias"):
+        return "tham chiếu " + problem.split("alias", 1)[1].strip() + " chưa được định nghĩa (thiếu &neo tương ứng)"
+    return problem
