@@ -95,6 +95,7 @@ def build_unit(unit: Unit, out_root: Path, *, draft: bool = False) -> Outcome:
 
     outcome = Outcome(unit.slug, ok=False, seconds=0.0, inputs=[unit.assessment, TEMPLATE] if unit.assessment else [])
     try:
+        _converter()  # LibreOffice starts in the background while the data is read and rendered
         if unit.assessment:
             outcome.outputs += _assessment_report(unit, Path(out_root) / unit.slug)
         for dossier in unit.dossiers:

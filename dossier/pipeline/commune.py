@@ -9,7 +9,8 @@ leaves the previous outputs of the folder as they were."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,10 +104,10 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
     facts, documents = compose(loaded)
     out_dir = Path(out_dir)
     result = DossierResult(out_dir / DOSSIER_PDF)
-    with staged(out_dir) as stage:
+    with staged(out_dir) as stage, own_converter(converter) as conv:
         pairs = render_documents(documents, [FILE_NAMES[d.key] for d in documents], stage, say)
         say("chuyển sang PDF")
-        convert_all(pairs, converter)
+        convert_all(pairs, conv)
         say("ghép hồ sơ")
         assembled = assemble(loaded, facts, documents, pairs, stage / DOSSIER_PDF, draft)
         result.pages = assembled.pages
@@ -115,6 +116,23 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
         result.documents = [out_dir / p.name for pair in pairs for p in pair]
     result.inputs = [*loaded.files(), *template_inputs(documents)]
     return result
+
+
+@contextlib.contextmanager
+def own_converter(converter=None) -> Iterator:
+    """The caller's converter, or a new one started at once in the background
+    (its start-up overlaps the rendering) and closed at the end."""
+    if converter is not None:
+        yield converter
+        return
+    from ..convert import Converter
+
+    conv = Converter()
+    conv.warm()
+    try:
+        yield conv
+    finally:
+        conv.close()
 
 
 def convert_all(pairs: list[tuple[Path, Path]], converter=None) -> None:

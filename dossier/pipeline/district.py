@@ -17,7 +17,7 @@ from ..models.district_input import DistrictDossierInput
 from ..models.validation import validate
 from ..staging import staged
 from . import commune
-from .commune import DOSSIER_PDF, DossierResult, Progress, convert_all
+from .commune import DOSSIER_PDF, DossierResult, Progress, convert_all, own_converter
 from .documents import gather_sources, render_documents, template_inputs
 
 FILE_NAMES = {"to_trinh_huyen": "01-to-trinh-huyen", "bao_cao_tham_tra": "02-bao-cao-tham-tra"}
@@ -56,17 +56,13 @@ def load(data_file: Path, *, allow_outside: bool = False) -> Loaded:
 def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None,
           allow_outside: bool = False, progress: Progress | None = None) -> DossierResult:
     """Build the district's dossier described by ``data_file`` into ``out_dir``."""
-    from ..convert import Converter
-
     say = progress or (lambda _msg: None)
     loaded = load(data_file, allow_outside=allow_outside)
     documents = compose_all(loaded.input, loaded.cases)
     out_dir = Path(out_dir)
     result = DossierResult(out_dir / DOSSIER_PDF)
-    own = converter is None
-    conv = converter or Converter()
     inputs: list[Path] = []
-    try:
+    with own_converter(converter) as conv:
         with staged(out_dir) as stage:
             nested = []
             for file, case in zip(loaded.commune_files, loaded.cases, strict=True):
@@ -85,9 +81,6 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
             result.missing = list(assembled.missing)
             result.warnings += list(assembled.warnings)
             result.documents = [out_dir / p.name for pair in pairs for p in pair]
-    finally:
-        if own:
-            conv.close()
     result.inputs = [loaded.data_file, *inputs, *(p for p, _ in loaded.photos), *template_inputs(documents)]
     return result
 

@@ -20,7 +20,7 @@ from ..load.paths import resolve_data_path
 from ..models.validation import validate
 from ..models.village_input import VillageDossierInput
 from ..staging import staged
-from .commune import DOSSIER_PDF, DossierResult, Progress, convert_all, resolve_attachments
+from .commune import DOSSIER_PDF, DossierResult, Progress, convert_all, own_converter, resolve_attachments
 from .documents import gather_sources, render_documents, template_inputs
 
 
@@ -83,7 +83,7 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
     documents = compose_all(loaded.input, loaded.case)
     out_dir = Path(out_dir)
     result = DossierResult(out_dir / DOSSIER_PDF)
-    with staged(out_dir) as stage:
+    with staged(out_dir) as stage, own_converter(converter) as conv:
         names, village_no = [], 0
         for index, doc in enumerate(documents, 1):
             if doc.key == "bien_ban_hop_ban":
@@ -91,7 +91,7 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
             names.append(_file_name(index, doc, village_no))
         pairs = render_documents(documents, names, stage, say)
         say("chuyển sang PDF")
-        convert_all(pairs, converter)
+        convert_all(pairs, conv)
         say("ghép hồ sơ")
         assembled = assemble(loaded, documents, pairs, stage / DOSSIER_PDF, draft)
         result.pages = assembled.pages
