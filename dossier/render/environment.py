@@ -1,28 +1,128 @@
 """The one Jinja2 environment every template runs in: sandboxed (no Python
-internals, no file system), undefined variables are errors, values escaped."""
+internals, no file system), undefined variables are errors, values escaped.
+
+On top of Jinja2's own sandbox:
+
+* ``{% include %}``, ``{% import %}``, ``{% from %}`` and ``{% extends %}`` are
+  refused when the template is read: a template is one file and reads no other
+  (a shared template could otherwise pull in any file beside it, or a symlink
+  to ``/etc/passwd``).
+* Values a template can blow up in memory are bounded: ``'a' * 10**9``,
+  ``10 ** 10 ** 10``, ``'%0999999999d' % 1``, padding filters and methods
+  (``center``, ``indent``, ``ljust``…) and ``range`` beyond Jinja's limit are
+  refused with a message instead of exhausting the machine or crashing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
+from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SecurityError
 
 from ..errors import Problem, input_error
+
+MAX_SIZE = 1_000_000  # longest string or list an operator or padding may produce
+_REFUSED_TAGS = {"include", "import", "from", "extends"}
+# A width or precision of 5+ digits, or one taken from an argument ("%*d", "{:>{w}}").
+_BIG_WIDTH = re.compile(r"%[-+ #0]*(\d{5,}|\*)|%[-+ #0]*\d*\.(\d{5,}|\*)|\{[^{}]*:[^{}]*?(\d{5,}|\{)")
+_PADDING_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs"}
+_PADDING_FILTERS = ("center", "indent", "wordwrap", "truncate", "format")
+
+
+class _NoOtherFiles(Extension):
+    """Refuse the tags that read another template (or any file) at parse time."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        previous = None
+        for token in stream:
+            if previous is not None and previous.type == "block_begin" and token.type == "name" \
+                    and token.value in _REFUSED_TAGS:
+                raise SecurityError(
+                    f"thẻ {{% {token.value} %}} ở dòng {token.lineno}: mẫu không được đọc mẫu hay tệp khác"
+                )
+            previous = token
+            yield token
+
+
+def _too_big(what: str) -> SecurityError:
+    return SecurityError(f"{what} tạo ra giá trị quá lớn (tối đa {MAX_SIZE} phần tử)")
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, bytes, list, tuple)) else 0
+
+
+class _Environment(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if _size(seq) and isinstance(n, int) and _size(seq) * n > MAX_SIZE:
+                    raise _too_big("phép nhân chuỗi / danh sách")
+        elif operator == "**":
+            if isinstance(left, (int, float)) and isinstance(right, (int, float)) and abs(left) > 1 \
+                    and abs(right) > 1000:
+                raise _too_big("phép lũy thừa")
+        elif operator == "%" and isinstance(left, str) and _BIG_WIDTH.search(left):
+            raise _too_big("định dạng chuỗi")
+        return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None and _BIG_WIDTH.search(value.__self__):
+            def refuse(*args: Any, **kwargs: Any) -> str:
+                raise _too_big("định dạng chuỗi")
+
+            return refuse
+        return wrapped
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        name = getattr(__obj, "__name__", "")
+        if isinstance(getattr(__obj, "__self__", None), str) and name in _PADDING_METHODS \
+                and any(isinstance(a, int) and a > MAX_SIZE for a in (*args, *kwargs.values())):
+            raise _too_big(f"phương thức {name}")
+        try:
+            return super().call(__context, __obj, *args, **kwargs)
+        except OverflowError:  # Jinja's sandboxed range() past MAX_RANGE
+            raise SecurityError(f"range() quá lớn (tối đa {MAX_RANGE} phần tử)") from None
+
+
+def _bounded(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = (*args, *kwargs.values())
+        if any(isinstance(a, int) and not isinstance(a, bool) and a > MAX_SIZE for a in values) or (
+            name == "format" and args and isinstance(args[0], str) and _BIG_WIDTH.search(args[0])
+        ):
+            raise _too_big(f"bộ lọc {name}")
+        return fn(*args, **kwargs)
+
+    for attr in ("jinja_pass_arg",):
+        if hasattr(fn, attr):
+            setattr(wrapper, attr, getattr(fn, attr))
+    wrapper.__name__ = getattr(fn, "__name__", name)
+    return wrapper
 
 
 def make_environment(
     filters: dict[str, Callable[..., Any]],
     loader: jinja2.BaseLoader | None = None,
 ) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+    env = _Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=[_NoOtherFiles],
     )
+    for name in _PADDING_FILTERS:
+        env.filters[name] = _bounded(name, env.filters[name])
     env.filters.update(filters)
     return env
 
