@@ -71,3 +71,13 @@ def env_without_soffice(tmp: Path) -> dict[str, str]:
                                   if p and not (Path(p) / "soffice").exists())
     env["DOSSIER_SOFFICE"] = str(tmp / "khong-co-libreoffice" / "soffice")
     return env
+
+
+def dossier_copy(folder: Path) -> Path:
+    """The Sơn Bình dossier file and everything it names, copied into ``folder``."""
+    import shutil
+
+    shutil.copytree(SAMPLES / "son-binh", folder / "son-binh")
+    shutil.copytree(SAMPLES / "communes", folder / "communes")
+    shutil.copy(SAMPLES / "ho-so-son-binh.yaml", folder / "ho-so.yaml")
+    return folder / "ho-so.yaml"

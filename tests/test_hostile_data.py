@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from dossier.errors import DossierError
 from dossier.load.files import MAX_DEPTH, clean_text, load_mapping
 
+from .test_hostile_common import dossier_copy as common_dossier_copy
 from .test_hostile_common import (
     SAMPLES,
     assert_refused,
@@ -267,14 +268,7 @@ def test_clean_text_is_idempotent_and_xml_safe():
 
 
 def dossier_copy(tmp_path: Path) -> Path:
-    """The Sơn Bình dossier file and what it names, copied under tmp_path/du-lieu."""
-    import shutil
-
-    folder = tmp_path / "du-lieu"
-    shutil.copytree(SAMPLES / "son-binh", folder / "son-binh")
-    shutil.copytree(SAMPLES / "communes", folder / "communes")
-    shutil.copy(SAMPLES / "ho-so-son-binh.yaml", folder / "ho-so.yaml")
-    return folder / "ho-so.yaml"
+    return common_dossier_copy(tmp_path / "du-lieu")
 
 
 @pytest.mark.parametrize("name, how", [
