@@ -1,7 +1,11 @@
 """Building a whole output folder atomically: everything is written into a
 private staging folder beside the target, then moved into place file by file
 (each an atomic rename). A failed or interrupted build leaves the previous
-outputs as they were; a lock stops two builds of the same folder colliding."""
+outputs as they were; a lock stops two builds of the same folder colliding.
+
+Ctrl-C and SIGTERM are held back while the files are moved, so a folder is
+either all old or all new; a staging folder left by a killed process (SIGKILL,
+power loss) is removed by the next build beside it."""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ import contextlib
 import fcntl
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,16 +39,59 @@ def locked(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+OWNER_FILE = ".owner"  # pid of the build a staging folder belongs to
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_dead_stages(folder: Path) -> None:
+    """Remove staging folders in ``folder`` whose build process no longer exists."""
+    for stage in folder.glob(TMP_PREFIX + "*"):
+        if not stage.is_dir():
+            continue
+        try:
+            pid = int((stage / OWNER_FILE).read_text().strip())
+        except (OSError, ValueError):
+            continue  # not ours, or being created right now
+        if not _alive(pid):
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Delay SIGINT/SIGTERM until the block ends (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 @contextlib.contextmanager
 def staged(target: Path) -> Iterator[Path]:
     """Yield a staging folder; on success move its files into ``target``."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with locked(target):
+        remove_dead_stages(target.parent)
         stage = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=target.parent))
         try:
+            (stage / OWNER_FILE).write_text(str(os.getpid()))
             yield stage
-            publish(stage, target)
+            with _signals_held():
+                publish(stage, target)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
 

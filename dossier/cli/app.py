@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import os
+import signal
 import sys
+import threading
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -57,20 +59,42 @@ def _log_traceback() -> Path:
     return path
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a CI timeout, a service stop), raised like Ctrl-C so the
+    same ``finally`` blocks remove temporaries and the previous outputs stay."""
+
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    # One-shot: a second SIGTERM must not cut the cleanup the first one started.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Terminated()
+
+
+def _handle_sigterm() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
+
+
 def run_command(func: Callable[..., Any]) -> Callable[..., Any]:
     """Decorate a command: user errors print a Vietnamese message and exit with
-    their code; anything unexpected prints a short message and logs the traceback."""
+    their code; Ctrl-C and SIGTERM unwind (temporaries removed, old outputs kept);
+    anything unexpected prints a short message and logs the traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _handle_sigterm()
         try:
             return func(*args, **kwargs)
         except DossierError as exc:
             click.echo(f"Lỗi: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("Đã dừng theo yêu cầu; các tệp kết quả cũ được giữ nguyên.", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as exc:
+            click.echo("Đã dừng theo yêu cầu; các tệp kết quả cũ được giữ nguyên, tệp tạm đã được xóa.", err=True)
+            sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - the one catch-all, by design
