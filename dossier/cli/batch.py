@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def batch_command(data_dir: Path, output: Path, jobs: int, only: tuple[str, ...]
     outcomes = []
     with click.progressbar(length=len(units), label=f"Đang tạo ({len(units)} xã, {jobs} tiến trình)",
                            show_pos=True, item_show_func=lambda o: o and f"{o.slug} {_seconds(o.seconds)}",
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
         for outcome in batch.run(units, output, jobs=jobs, draft=draft):
             outcomes.append(outcome)
             bar.update(1, outcome)
