@@ -197,8 +197,6 @@ def test_word_fields_that_include_local_files_are_not_updated(place, tmp_path):
 
 
 @pytest.mark.libreoffice
-@pytest.mark.xfail(strict=True, reason="render/docx.py: external image links in a DOCX template are kept and "
-                                       "LibreOffice loads them (a local image outside the project reaches the PDF)")
 def test_docx_template_with_external_image_link_is_refused(place, tmp_path):
     from PIL import Image
 

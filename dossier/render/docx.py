@@ -3,6 +3,7 @@ context in the sandboxed environment, rules sized, saved reproducibly."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -35,10 +36,32 @@ def open_template(template: Path) -> DocxTemplate:
             f"Mẫu {template} không phải tệp Word .docx hợp lệ.",
             hint="Mở mẫu bằng Word và lưu lại dưới dạng 'Word Document (*.docx)'.",
         )
+    _refuse_external_links(template)
     try:
         return DocxTemplate(str(template))
     except Exception as exc:  # python-docx raises many kinds for a broken package
         raise input_error(f"Không mở được mẫu {template}: {exc}.") from None
+
+
+_EXTERNAL = re.compile(r'<Relationship\b[^>]*TargetMode="External"[^>]*>')
+_HYPERLINK = "/relationships/hyperlink"
+
+
+def _refuse_external_links(template: Path) -> None:
+    """A template may link web pages, nothing else outside itself: an external image,
+    frame or OLE link would make LibreOffice pull a local file into the PDF."""
+    with zipfile.ZipFile(template) as package:
+        for name in package.namelist():
+            if not name.endswith(".rels"):
+                continue
+            for rel in _EXTERNAL.findall(package.read(name).decode("utf-8", "replace")):
+                if _HYPERLINK not in rel:
+                    target = re.search(r'Target="([^"]*)"', rel)
+                    raise input_error(
+                        f"Mẫu {template.name} liên kết tới một tệp bên ngoài "
+                        f"({target.group(1) if target else '?'}); mẫu không được lấy nội dung ngoài chính nó.",
+                        hint="Trong Word, chèn ảnh vào mẫu (Insert > Pictures) thay vì liên kết tới tệp.",
+                    )
 
 
 def missing_variables(tpl: DocxTemplate, context: dict[str, Any]) -> set[str]:
