@@ -13,6 +13,11 @@ BUILD    ?= build
 DATA_DIR ?= samples/tam-duong
 SAMPLES  := samples/tam-duong
 PLAN_SETTINGS ?= $(DATA_DIR)/plans/ke-hoach-2025.yaml
+# LibreOffice stays up this many idle seconds after a command, so the next one
+# (make son-binh after an edit) skips its ~2 s start-up; 0 turns it off.
+# `dossier office status|stop` shows and stops it.
+DOSSIER_OFFICE_IDLE ?= 600
+export DOSSIER_OFFICE_IDLE
 
 COMMUNE_FILES := $(wildcard $(DATA_DIR)/communes/*.yaml $(DATA_DIR)/communes/*.xlsx)
 COMMUNES      := $(sort $(basename $(notdir $(COMMUNE_FILES))))

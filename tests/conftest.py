@@ -25,6 +25,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _private_libreoffice(monkeypatch):
+    """Tests start their own LibreOffice unless they ask for a resident one
+    (tests/test_resident.py): a developer's DOSSIER_OFFICE_IDLE must not leak in."""
+    monkeypatch.delenv("DOSSIER_OFFICE_IDLE", raising=False)
+
+
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
     """Render a sample with a bundled template to DOCX and PDF (cached per session)."""

@@ -7,21 +7,22 @@ one place, :func:`run_command`.
 
 from __future__ import annotations
 
-import importlib
-
-
 from .app import main, run_command  # noqa: F401
 
-# One module per command group; each registers its commands on ``main``.
-COMMAND_MODULES = [
-    "render",
-    "build",
-    "batch",
-    "check",
-    "assess",
-    "preview",
-    "villages",
-]
-
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"{__name__}.{_name}")
+# One module per command group; each registers its commands on ``main`` when
+# first needed (see app._Group).
+COMMANDS = {
+    "render": "render",
+    "build": "build",
+    "batch": "batch",
+    "check": "check",
+    "assess": "assess",
+    "summary": "assess",
+    "excel-template": "assess",
+    "preview": "preview",
+    "villages": "villages",
+    "plan": "villages",
+    "plans": "villages",
+    "office": "office",
+}
+main.lazy = {name: f"{__name__}.{module}" for name, module in COMMANDS.items()}

@@ -32,7 +32,21 @@ class _Command(click.Command):
 
 
 class _Group(click.Group):
+    """A group whose commands are imported only when used: ``dossier batch`` does not
+    pay for importing WeasyPrint or the checker (``lazy`` maps command → module)."""
+
     command_class = _Command
+    lazy: dict[str, str] = {}
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            import importlib
+
+            importlib.import_module(self.lazy[cmd_name])  # registers its commands on main
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(self.lazy))
 
 
 @click.group(

@@ -1,7 +1,8 @@
 """The supervised DOCX → PDF converter: a pool of warm LibreOffice workers.
 
 Each worker owns one LibreOffice (private profile, project fonts) that is
-started once and reused: over UNO when a Python with ``uno`` exists (about
+started once and reused (or, with ``DOSSIER_OFFICE_IDLE``, borrows a resident
+one that outlives the command: :mod:`.resident`): over UNO when a Python with ``uno`` exists (about
 0.15 s per small document once warm), else one ``soffice --convert-to`` per
 batch. Supervision: a deadline per conversion (the process group is killed on
 a hang), a restart after a crash or every ``restart_every`` conversions, one
@@ -28,6 +29,7 @@ from ..files import write_bytes
 from .batch_worker import BatchWorker
 from .failures import CRASH, INVALID, RETRYABLE, START, ConversionFailure, describe
 from .normalize import normalise_pdf, source_datetime
+from .resident import ResidentWorker, idle_seconds
 from .soffice import find_soffice, new_workdir, remove_stale_dirs, remove_tree, strategy as pick_strategy, uno_python
 from .uno_worker import UnoWorker
 
@@ -55,13 +57,15 @@ class Converter:
     ``with Converter(workers=2) as conv: results = conv.convert(pairs)``
     ``strategy``: ``"uno"``, ``"batch"`` or ``None`` (DOSSIER_CONVERT, else uno when possible).
     ``start_timeout``: seconds LibreOffice may take to start (separate from ``timeout``).
+    ``resident``: seconds a resident LibreOffice stays up idle after this converter is done
+    (see :mod:`.resident`); ``None`` reads ``DOSSIER_OFFICE_IDLE``, 0 means a private one.
 
     Thread-safe: several threads may call ``convert`` at once (e.g. one per
     commune being built); their documents share the same warm workers.
     """
 
     def __init__(self, workers: int = 1, timeout: float = 120, restart_every: int = 200, *,
-                 start_timeout: float = 60, strategy: str | None = None):
+                 start_timeout: float = 60, strategy: str | None = None, resident: float | None = None):
         if workers < 1 or timeout <= 0 or restart_every < 1:
             raise ValueError("workers, timeout and restart_every must be positive")
         self.soffice = find_soffice()
@@ -75,6 +79,7 @@ class Converter:
         self.timeout = float(timeout)
         self.restart_every = restart_every
         self.start_timeout = float(start_timeout)
+        self.resident = idle_seconds() if resident is None else float(resident)
         remove_stale_dirs()
         self._tmp = new_workdir()
         self._pool: list[UnoWorker | BatchWorker] = []
@@ -211,7 +216,11 @@ class Converter:
             while len(self._pool) <= k:
                 n = len(self._pool)
                 if self.strategy == "uno":
-                    self._pool.append(UnoWorker(self.soffice, self.python, f"w{n}", self.start_timeout))
+                    worker = None
+                    if self.resident > 0:
+                        worker = ResidentWorker.claim(self.soffice, self.python, f"w{n}", self.start_timeout,
+                                                      idle=self.resident, max_conversions=self.restart_every)
+                    self._pool.append(worker or UnoWorker(self.soffice, self.python, f"w{n}", self.start_timeout))
                 else:
                     self._pool.append(BatchWorker(self.soffice, f"w{n}", self.start_timeout))
             return self._pool[k]
@@ -226,8 +235,8 @@ class Converter:
             if self._broken is not None:
                 failure = self._broken
                 break
-            if worker.running and worker.done >= self.restart_every:
-                worker.stop()  # recycle: LibreOffice grows over long runs
+            if worker.running and worker.done >= self.restart_every and not isinstance(worker, ResidentWorker):
+                worker.stop()  # recycle: LibreOffice grows over long runs (a resident server retires itself)
             try:
                 if not worker.running:
                     self._start(worker, fresh=failure is not None)
@@ -250,8 +259,13 @@ class Converter:
         with self._lock:
             if self.closed:
                 raise ConversionFailure(CRASH, "converter closed")
-            self.starts += 1
-        worker.start(fresh_profile=fresh)
+        started = True  # a failed start counts too
+        try:
+            started = worker.start(fresh_profile=fresh)  # False: attached to a warm resident server
+        finally:
+            if started:
+                with self._lock:
+                    self.starts += 1
 
     def _batch(self, worker: BatchWorker, job: list[int], pairs):
         """A batch on a soffice --convert-to worker; retryable failures go again once, together."""

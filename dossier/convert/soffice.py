@@ -171,14 +171,16 @@ def remove_tree(path: Path | None) -> None:
 
 
 def group_pids(leader: int) -> list[int]:
-    """Live processes in the process group led by ``leader`` (Linux /proc)."""
+    """Live processes (zombies excluded) in the process group ``leader`` (Linux /proc)."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if os.getpgid(int(entry.name)) == leader:
-                pids.append(int(entry.name))
-        except (ProcessLookupError, PermissionError, OSError):
+            stat = (entry / "stat").read_text()
+        except OSError:
             continue
+        fields = stat[stat.rfind(")") + 2:].split()  # after "pid (comm) ": state ppid pgrp ...
+        if len(fields) > 2 and fields[2] == str(leader) and fields[0] != "Z":
+            pids.append(int(entry.name))
     return pids

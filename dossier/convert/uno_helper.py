@@ -16,9 +16,24 @@ to it, then answers one JSON request per line on stdin::
 restart the whole group. Hangs are the parent's business: it kills the process
 group (this script and soffice) when an answer does not come in time.
 stdout carries only protocol lines; everything else goes to stderr.
+
+Resident mode (:mod:`dossier.convert.resident`) adds three arguments::
+
+    ... --serve SOCKET_PATH IDLE_SECONDS MAX_CONVERSIONS
+
+The script then detaches (forks once, so the caller's child exits at once and
+the server lives on in the caller's new session), starts LibreOffice, binds
+a Unix socket at SOCKET_PATH (mode 0600, inside a 0700 folder the caller
+checked), writes one ready line on stdout and closes it. Each connection is
+one client at a time speaking the same JSON lines; ``{"ping": true}`` answers
+who is serving, ``{"quit": true}`` stops the server. The server exits after
+IDLE_SECONDS without a connection, after MAX_CONVERSIONS conversions (the
+answer to the last one carries ``"retire": true``) or when LibreOffice dies.
 """
 
 import json
+import os
+import socket
 import subprocess
 import sys
 import time
@@ -109,33 +124,18 @@ def is_disconnect(exc):
     return OFFICE is not None and OFFICE.poll() is not None
 
 
-def main():
-    soffice, profile_url, pipe = sys.argv[1:4]
-    start_timeout = float(sys.argv[4]) if len(sys.argv) > 4 else 60.0
-    pdf_options = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
-    global OFFICE
-    office = OFFICE = start_office(soffice, profile_url, pipe)
+def handle(desktop, req, pdf_options):
+    """The answer to one request (a dict), and whether LibreOffice is gone."""
     try:
-        desktop = connect(pipe, office, time.monotonic() + start_timeout)
+        error = convert(desktop, req["src"], req["dst"], req.get("filter") or "", pdf_options)
     except Exception as exc:
-        reply(ready=False, error=str(exc))
-        office.kill()
-        return 1
-    reply(ready=True, soffice_pid=office.pid)
-    for line in sys.stdin:
-        line = line.strip()
-        if not line:
-            continue
-        req = json.loads(line)
-        try:
-            error = convert(desktop, req["src"], req["dst"], req.get("filter") or "", pdf_options)
-        except Exception as exc:
-            reply(ok=False, error="%s: %s" % (type(exc).__name__, exc), fatal=True)
-            break
-        if error:
-            reply(ok=False, error=error, fatal=False)
-        else:
-            reply(ok=True)
+        return dict(ok=False, error="%s: %s" % (type(exc).__name__, exc), fatal=True), True
+    if error:
+        return dict(ok=False, error=error, fatal=False), False
+    return dict(ok=True), False
+
+
+def shutdown(desktop, office):
     try:
         desktop.terminate()
     except Exception:
@@ -144,6 +144,101 @@ def main():
         office.wait(timeout=10)
     except subprocess.TimeoutExpired:
         office.kill()
+
+
+def serve(desktop, office, sock_path, idle, max_conversions, pdf_options):
+    """Answer clients on a Unix socket until idle, retired, told to quit or LibreOffice dies."""
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    tmp = "%s.%d.tmp" % (sock_path, os.getpid())
+    if os.path.lexists(tmp):
+        os.unlink(tmp)
+    server.bind(tmp)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, sock_path)  # atomic: a client sees the old socket or ours, never none half-made
+    inode = os.stat(sock_path).st_ino
+    server.listen(8)
+    reply(ready=True, soffice_pid=office.pid, pid=os.getpid())
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)  # the caller reads until end of file: it must not wait for the server's life
+    done, stop = 0, False
+    server.settimeout(idle)
+    while not stop and office.poll() is None:
+        try:
+            conn, _ = server.accept()
+        except socket.timeout:
+            break
+        conn.settimeout(None)
+        stream = conn.makefile("rwb")
+        try:
+            for line in stream:
+                line = line.strip()
+                if not line:
+                    continue
+                req = json.loads(line)
+                if req.get("ping"):  # not ok when LibreOffice died while we waited: the client starts anew
+                    alive = office.poll() is None
+                    answer, gone = dict(ok=alive, pid=os.getpid(), soffice_pid=office.pid, done=done), not alive
+                elif req.get("quit"):
+                    answer, gone, stop = dict(ok=True), False, True
+                else:
+                    answer, gone = handle(desktop, req, pdf_options)
+                    done += 1
+                    if done >= max_conversions and not gone:
+                        answer["retire"] = True
+                        stop = True
+                stream.write((json.dumps(answer, ensure_ascii=False) + "\n").encode("utf-8"))
+                stream.flush()
+                if gone or stop:
+                    stop = True
+                    break
+        except (OSError, ValueError):
+            pass  # the client went away or spoke garbage: drop the connection, keep serving
+        finally:
+            try:
+                stream.close()
+                conn.close()
+            except OSError:
+                pass
+    try:
+        if os.stat(sock_path).st_ino == inode:
+            os.unlink(sock_path)  # only our own socket: a successor may have replaced it
+    except OSError:
+        pass
+    server.close()
+    shutdown(desktop, office)
+    return 0
+
+
+def main():
+    soffice, profile_url, pipe = sys.argv[1:4]
+    start_timeout = float(sys.argv[4]) if len(sys.argv) > 4 else 60.0
+    pdf_options = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
+    resident = sys.argv[6:7] == ["--serve"]
+    if resident:
+        sock_path, idle, max_conversions = sys.argv[7], float(sys.argv[8]), int(sys.argv[9])
+        if os.fork():
+            os._exit(0)  # before any thread exists; the caller's child is done, the server lives on
+    global OFFICE
+    office = OFFICE = start_office(soffice, profile_url, pipe)
+    try:
+        desktop = connect(pipe, office, time.monotonic() + start_timeout)
+    except Exception as exc:
+        reply(ready=False, error=str(exc))
+        office.kill()
+        return 1
+    if resident:
+        return serve(desktop, office, sock_path, idle, max_conversions, pdf_options)
+    reply(ready=True, soffice_pid=office.pid)
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        answer, gone = handle(desktop, json.loads(line), pdf_options)
+        reply(**answer)
+        if gone:
+            break
+    shutdown(desktop, office)
     return 0
 
 

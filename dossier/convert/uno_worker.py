@@ -42,7 +42,8 @@ class UnoWorker:
         self._buf = b""
 
     # -- life cycle -------------------------------------------------------
-    def start(self, fresh_profile: bool = False) -> None:
+    def start(self, fresh_profile: bool = False) -> bool:
+        """Start the helper and its LibreOffice; True (LibreOffice was started)."""
         self.stop()
         if fresh_profile or self.profile is None:
             remove_tree(self.profile)
@@ -66,6 +67,7 @@ class UnoWorker:
         if not ready.get("ready"):
             self.kill()
             raise ConversionFailure(START, _with_log(str(ready.get("error", "")), log))
+        return True
 
     def stop(self) -> None:
         """Ask the helper to close LibreOffice, then make sure the group is gone."""
@@ -124,13 +126,13 @@ class UnoWorker:
         if Path(src).suffix.lower() != ".docx":
             request["filter"] = ""
         try:
-            self.proc.stdin.write((json.dumps(request) + "\n").encode())
-            self.proc.stdin.flush()
+            self._send((json.dumps(request) + "\n").encode())
         except (BrokenPipeError, OSError) as exc:
             self.kill()
             raise ConversionFailure(CRASH, f"helper gone: {exc}") from exc
         answer = self._read(timeout)
         self.done += 1
+        self._answered(answer)
         if answer.get("ok"):
             if not Path(dst).is_file():
                 raise ConversionFailure(OPEN, "no PDF written")
@@ -140,10 +142,24 @@ class UnoWorker:
             raise ConversionFailure(CRASH, str(answer.get("error", "")))
         raise ConversionFailure(OPEN, str(answer.get("error", "")))
 
+    # -- transport (a pipe to our own helper; resident.py speaks over a socket) --
+    def _send(self, data: bytes) -> None:
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def _fd(self) -> int:
+        return self.proc.stdout.fileno()
+
+    def _exit_code(self) -> int | None:
+        return self.proc.poll() if self.proc else None
+
+    def _answered(self, answer: dict) -> None:
+        """Hook: look at each answer (the resident worker notices a retiring server)."""
+
     def _read(self, timeout: float) -> dict:
         """One JSON line from the helper within ``timeout`` seconds, else kill and raise."""
         deadline = time.monotonic() + timeout
-        fd = self.proc.stdout.fileno()
+        fd = self._fd()
         while b"\n" not in self._buf:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -154,7 +170,7 @@ class UnoWorker:
                 continue
             chunk = os.read(fd, 65536)
             if not chunk:
-                code = self.proc.poll()
+                code = self._exit_code()
                 self.kill()
                 raise ConversionFailure(CRASH, f"helper exited (code {code})")
             self._buf += chunk
