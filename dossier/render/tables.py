@@ -7,18 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm
 
 from ..layout import profile as P
 from ..layout.docx_blocks import grid_table
-
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-          "right": WD_ALIGN_PARAGRAPH.RIGHT}
-
 
 @dataclass(frozen=True)
 class Column:
@@ -52,47 +45,75 @@ class TableSpec:
         return TableSpec(cols, self.rows, self.font_size, self.notes)
 
 
-def _shade(cell) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), "E7E6E6")
-    tc_pr.append(shd)
+def _el(parent, tag: str, **attrs: str):
+    """A ``w:`` child element with ``w:`` attributes (lxml directly: python-docx's
+    cell API walks the whole table on every access, quadratic on big tables)."""
+    el = parent.makeelement(qn(f"w:{tag}"), {qn(f"w:{k}"): v for k, v in attrs.items()})
+    parent.append(el)
+    return el
 
 
-def _write(cell, text: str, style_id: str, align: str, size: float, bold: bool, italic: bool) -> None:
-    para = cell.paragraphs[0]
-    para._p.style = style_id  # by id: setting by name makes python-docx scan every style, per cell
-    para.alignment = _ALIGN[align]
-    run = para.add_run(text)
-    run.font.size = Pt(size)
-    run.font.bold = bold or None
-    run.font.italic = italic or None
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+def _twips(mm: float) -> str:
+    return str(int(Mm(mm)) // 635)  # as python-docx writes widths: EMU → twentieths of a point
+
+
+def _cell(tr, text: str, width_mm: float, span: int, style_id: str, align: str, size: float, bold: bool,
+          italic: bool, shaded: bool) -> None:
+    tc = _el(tr, "tc")
+    tc_pr = _el(tc, "tcPr")
+    _el(tc_pr, "tcW", w=_twips(width_mm), type="dxa")
+    if span > 1:
+        _el(tc_pr, "gridSpan", val=str(span))
+    if shaded:
+        _el(tc_pr, "shd", val="clear", color="auto", fill="E7E6E6")
+    _el(tc_pr, "vAlign", val="center")
+    p = _el(tc, "p")
+    p_pr = _el(p, "pPr")
+    _el(p_pr, "pStyle", val=style_id)
+    _el(p_pr, "jc", val=align)
+    r = _el(p, "r")
+    r_pr = _el(r, "rPr")
+    if bold:
+        _el(r_pr, "b")
+    if italic:
+        _el(r_pr, "i")
+    _el(r_pr, "sz", val=str(int(round(size * 2))))
+    t = _el(r, "t")
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def _row(tbl, header: bool = False):
+    tr = _el(tbl, "tr")
+    tr_pr = _el(tr, "trPr")
+    _el(tr_pr, "cantSplit")
+    if header:
+        _el(tr_pr, "tblHeader")
+    return tr
 
 
 def build_subdoc(tpl, spec: TableSpec):
     """A docxtpl Subdoc holding ``spec`` as a bordered table with a repeated header row."""
     sub = tpl.new_subdoc()
-    table = grid_table(sub, [c.width_mm for c in spec.columns], rows=1 + len(spec.rows))
+    widths = [c.width_mm for c in spec.columns]
+    table = grid_table(sub, widths, rows=1)  # borders, grid, layout; rows are written below
+    tbl = table._tbl
+    tbl.remove(tbl.tr_lst[0])
     head_style = sub.styles[P.ELEMENTS["table_head"].name].style_id
     text_style = sub.styles[P.ELEMENTS["table_text"].name].style_id
-    for cell, col in zip(table.rows[0].cells, spec.columns, strict=True):
-        _write(cell, col.title, head_style, "center", spec.font_size, True, False)
-        _shade(cell)
-    for tr, row in zip(table.rows[1:], spec.rows, strict=True):
-        cells = tr.cells
+    tr = _row(tbl, header=True)
+    for col in spec.columns:
+        _cell(tr, col.title, col.width_mm, 1, head_style, "center", spec.font_size, True, False, True)
+    for row in spec.rows:
+        tr = _row(tbl)
         if row.span:
-            merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
-            _write(merged, " ".join(c for c in row.cells if c), text_style, "left", spec.font_size, True, row.italic)
-            if row.shaded:
-                _shade(merged)
+            text = " ".join(c for c in row.cells if c)
+            _cell(tr, text, sum(widths), len(widths), text_style, "left", spec.font_size, True, row.italic,
+                  row.shaded)
             continue
-        for cell, col, text in zip(cells, spec.columns, row.cells, strict=True):
-            _write(cell, text, text_style, col.align, spec.font_size, row.bold, row.italic)
-            if row.shaded:
-                _shade(cell)
+        for col, text in zip(spec.columns, row.cells, strict=True):
+            _cell(tr, text, col.width_mm, 1, text_style, col.align, spec.font_size, row.bold, row.italic,
+                  row.shaded)
     for note in spec.notes:  # notes under the table read as body text, in italic
         para = sub.add_paragraph(note, style=P.ELEMENTS["body"].name)
         para.runs[0].font.italic = True
