@@ -156,6 +156,22 @@ _SafeLoader.add_implicit_resolver(
 )
 
 
+# libyaml's parser, when PyYAML has it, is about ten times faster on the criteria
+# catalogue. It is only a fast path: whatever it refuses (it is stricter about
+# some escapes) is read again by the Python parser, whose answer (the data or
+# the error with its line) is the one that counts.
+_FastLoader = type("_FastLoader", (yaml.CSafeLoader, _SafeLoader), {}) if yaml.__with_libyaml__ else None
+
+
+def load_yaml_text(text: str) -> Any:
+    if _FastLoader is not None:
+        try:
+            return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - SafeLoader subclass
+        except yaml.YAMLError:
+            pass
+    return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - SafeLoader subclass
+
+
 def read_data_bytes(path: Path) -> bytes:
     if not path.exists():
         raise input_error(f"Không tìm thấy tệp dữ liệu {path}.", hint="Kiểm tra lại đường dẫn.")
@@ -186,7 +202,7 @@ def load_mapping(path: str | os.PathLike[str]) -> dict[str, Any]:
         if suffix == ".json":
             data = json.loads(text)
         elif suffix in (".yaml", ".yml"):
-            data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - SafeLoader subclass
+            data = load_yaml_text(text)
         else:
             raise input_error(f"Không đọc được {path}: chỉ nhận tệp .yaml, .yml hoặc .json.")
     except json.JSONDecodeError as exc:
