@@ -50,18 +50,17 @@ def batch_command(data_dir: Path, output: Path, jobs: int, only: tuple[str, ...]
         units = [u for u in units if u.slug in only]
     start = time.perf_counter()
     outcomes = []
-    with click.progressbar(length=len(units), label=f"Đang tạo ({len(units)} xã, {jobs} tiến trình)",
+    summary_of = None if no_summary or only else data_dir  # built by a worker, alongside the communes
+    summary_error = ""
+    with click.progressbar(length=len(units) + bool(summary_of), label=f"Đang tạo ({len(units)} xã, {jobs} tiến trình)",
                            show_pos=True, item_show_func=lambda o: o and f"{o.slug} {_seconds(o.seconds)}",
                            file=sys.stderr) as bar:
-        for outcome in batch.run(units, output, jobs=jobs, draft=draft):
-            outcomes.append(outcome)
+        for outcome in batch.run(units, output, jobs=jobs, draft=draft, summary_of=summary_of):
+            if summary_of is not None and outcome.slug == batch.SUMMARY_DIR:
+                summary_error = "" if outcome.ok else outcome.error or "lỗi"
+            else:
+                outcomes.append(outcome)
             bar.update(1, outcome)
-    summary_error = ""
-    if not no_summary and not only:
-        try:
-            batch.build_summary(data_dir, output)
-        except Exception as exc:  # noqa: BLE001 - reported in the table like a commune
-            summary_error = str(exc)
     _table(sorted(outcomes, key=lambda o: o.slug), summary_error, no_summary or bool(only))
     failed = [o for o in outcomes if not o.ok]
     elapsed = time.perf_counter() - start

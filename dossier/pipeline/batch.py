@@ -88,25 +88,50 @@ def _converter():
         atexit.register(_CONVERTER.close)
     return _CONVERTER
 
-def build_unit(unit: Unit, out_root: Path, *, draft: bool = False) -> Outcome:
-    """Build one commune; never raises (a failure is an Outcome with its message)."""
-    start = time.perf_counter()
-    from ..render.reports import TEMPLATE
+@dataclass(frozen=True)
+class Task:
+    """One piece of work for a worker: a commune's report, one dossier, or the summary.
 
-    outcome = Outcome(unit.slug, ok=False, seconds=0.0, inputs=[unit.assessment, TEMPLATE] if unit.assessment else [])
+    A commune's report and its dossiers are separate tasks, so the slow ones
+    (dossiers) spread over the workers instead of queueing behind each other.
+    """
+
+    slug: str
+    kind: str  # "report", "dossier" or "summary"
+    path: Path | None  # the assessment, the dossier file, or the data folder
+
+
+def tasks_for(units: list[Unit], summary_of: Path | None = None) -> list[Task]:
+    """Every task, slowest kinds first (dossiers, then the summary, then reports)."""
+    tasks = [Task(u.slug, "dossier", d) for u in units for d in u.dossiers]
+    if summary_of is not None:
+        tasks.append(Task(SUMMARY_DIR, "summary", Path(summary_of)))
+    tasks += [Task(u.slug, "report", u.assessment) for u in units if u.assessment]
+    return tasks
+
+
+def run_task(task: Task, out_root: Path, *, draft: bool = False) -> Outcome:
+    """Do one task in this process; never raises (a failure is an Outcome with its message)."""
+    start = time.perf_counter()
+    outcome = Outcome(task.slug, ok=False, seconds=0.0)
     try:
-        _converter()  # LibreOffice starts in the background while the data is read and rendered
-        if unit.assessment:
-            outcome.outputs += _assessment_report(unit, Path(out_root) / unit.slug)
-        for dossier in unit.dossiers:
+        converter = _converter()  # LibreOffice starts in the background while data is read and rendered
+        if task.kind == "report":
+            from ..render.reports import TEMPLATE
+
+            outcome.inputs += [task.path, TEMPLATE]
+            outcome.outputs += _assessment_report(task.path, Path(out_root) / task.slug)
+        elif task.kind == "dossier":
             from .registry import pipeline_for
 
-            name = dossier.stem.removeprefix("ho-so-")
-            result = pipeline_for(dossier).build(dossier, Path(out_root) / DOSSIERS_DIR / name, draft=draft,
-                                                 converter=_converter())
+            name = task.path.stem.removeprefix("ho-so-")
+            result = pipeline_for(task.path).build(task.path, Path(out_root) / DOSSIERS_DIR / name, draft=draft,
+                                                   converter=converter)
             outcome.outputs.append(result.output)
             outcome.inputs += result.inputs
             outcome.pages += result.pages
+        else:
+            outcome.outputs += build_summary(task.path, out_root, converter)
         outcome.ok = True
     except DossierError as exc:
         outcome.error = str(exc)
@@ -115,11 +140,33 @@ def build_unit(unit: Unit, out_root: Path, *, draft: bool = False) -> Outcome:
     outcome.seconds = time.perf_counter() - start
     return outcome
 
-def _assessment_report(unit: Unit, out_dir: Path) -> list[Path]:
+
+def _merge(into: Outcome | None, part: Outcome) -> Outcome:
+    """One commune's outcome from its tasks' outcomes (ok only if every task was)."""
+    if into is None:
+        return part
+    into.ok = into.ok and part.ok
+    into.seconds += part.seconds
+    into.outputs += part.outputs
+    into.inputs += part.inputs
+    into.pages += part.pages
+    into.error = "\n".join(e for e in (into.error, part.error) if e)
+    return into
+
+
+def build_unit(unit: Unit, out_root: Path, *, draft: bool = False) -> Outcome:
+    """Build one commune (its report and dossiers) in this process; never raises."""
+    merged = None
+    for task in tasks_for([unit]):
+        merged = _merge(merged, run_task(task, out_root, draft=draft))
+    return merged or Outcome(unit.slug, ok=True, seconds=0.0)
+
+
+def _assessment_report(assessment: Path, out_dir: Path) -> list[Path]:
     from ..criteria import evaluate, load_assessment
     from ..report.context import assessment_context
 
-    ctx = assessment_context(evaluate(load_assessment(unit.assessment)))
+    ctx = assessment_context(evaluate(load_assessment(assessment)))
     return _report_files("assessment", ctx, out_dir, REPORT, _converter())
 
 
@@ -143,19 +190,40 @@ def build_summary(data_dir: Path, out_root: Path, converter=None) -> list[Path]:
     ctx = summary_context(summarise(load_folder(Path(data_dir) / "communes")))
     return _report_files("district-summary", ctx, Path(out_root) / SUMMARY_DIR, SUMMARY_DIR, converter)
 
-def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False) -> Iterator[Outcome]:
-    """Build ``units`` with ``jobs`` worker processes, yielding outcomes as they finish."""
-    jobs = max(1, min(jobs, len(units)))
-    # Longest first (communes with dossiers), so a big one doesn't start last and hold up the end.
-    units = sorted(units, key=lambda u: (-len(u.dossiers), u.slug))
+def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False,
+        summary_of: Path | None = None) -> Iterator[Outcome]:
+    """Build ``units`` (and the summary of ``summary_of`` when given) with ``jobs``
+    worker processes; yield one outcome per commune as soon as all its tasks are
+    done (the summary's outcome has the slug ``tong-hop``)."""
+    tasks = tasks_for(units, summary_of)
+    left: dict[str, int] = {}
+    for task in tasks:
+        left[task.slug] = left.get(task.slug, 0) + 1
+    merged: dict[str, Outcome] = {}
+
+    def finished(outcome: Outcome) -> Outcome | None:
+        merged[outcome.slug] = _merge(merged.get(outcome.slug), outcome)
+        left[outcome.slug] -= 1
+        return merged[outcome.slug] if left[outcome.slug] == 0 else None
+
+    for unit in units:  # a commune with neither an assessment nor a dossier: nothing to do
+        if unit.slug not in left:
+            yield Outcome(unit.slug, ok=True, seconds=0.0)
+    jobs = max(1, min(jobs, len(tasks)))
     if jobs == 1:
-        for unit in units:
-            yield build_unit(unit, out_root, draft=draft)
+        outcomes = (run_task(task, out_root, draft=draft) for task in tasks)
+        for outcome in outcomes:
+            done = finished(outcome)
+            if done:
+                yield done
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(build_unit, unit, out_root, draft=draft) for unit in units]
+        futures = [pool.submit(run_task, task, out_root, draft=draft) for task in tasks]
         for future in as_completed(futures):
-            yield future.result()
+            done = finished(future.result())
+            if done:
+                yield done
+
 
 def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
