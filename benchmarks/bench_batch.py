@@ -1,26 +1,33 @@
-"""The real pipeline against the naive baseline, in one run on one machine.
+"""The real pipeline, timed: the sample district, its naive baseline, incremental rebuilds, scale.
 
     .venv/bin/python benchmarks/bench_batch.py            # full district, incremental, 120 communes
     .venv/bin/python benchmarks/bench_batch.py --quick    # skip the 120-commune run
 
 Scenarios (each timed with the same sampler):
 
-1. ``dossier batch -j 2`` on the sample district from clean: every commune's
+1. ``dossier batch -j 2`` on the sample district from clean, every command
+   starting its own LibreOffice (``DOSSIER_OFFICE_IDLE=0``): every commune's
    report (DOCX, PDF, XLSX), the dossiers, the district summary.
-2. Naive baseline on the same documents: every DOCX the batch produced, filled
-   again with docxtpl (our renderer) and converted with one cold
-   ``soffice --convert-to pdf`` process per document.
-3. Incremental rebuild of one commune (``dossier batch --only na-tam``).
-4. The district scaled to 120 synthetic communes (copies of the samples under
+2. The same from clean with resident LibreOffice servers already up, as
+   ``make`` runs it (``DOSSIER_OFFICE_IDLE=600``; an untimed run starts them).
+3. Naive baseline on the same documents: every DOCX the batch produced, filled
+   again with docxtpl and converted with one ``soffice --convert-to pdf``
+   process per document (one reused profile, as a script would).
+4. Incremental rebuild of one commune (``dossier batch --only na-tam``), cold
+   and with the resident server; and the two commands ``make`` runs after one
+   commune's file changed (that commune, then the district summary).
+5. The district scaled to 120 synthetic communes (copies of the samples under
    new names): peak memory per worker must stay flat from 12 to 120.
 
 Prints total time, documents/s, pages/s, peak RSS per worker process and per
-LibreOffice, and the ratio baseline / dossier.
+LibreOffice, and the ratios baseline / dossier. Resident servers live in a
+private runtime folder of this run and are stopped at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -61,21 +68,26 @@ class WorkerRss:
     def _run(self):
         while not self._stop.is_set():
             procs = _processes()
-            for pid in _descendants(procs, __import__("os").getpid()):
+            for pid in _descendants(procs, os.getpid()):
                 cmd = procs[pid][3]
                 if "python" in cmd and "soffice" not in cmd and "uno" not in cmd:
                     self.peaks[pid] = max(self.peaks.get(pid, 0.0), procs[pid][2])
             self._stop.wait(0.1)
 
 
-def timed(name: str, argv: list[str], outputs_dir: Path | None = None) -> dict:
-    with RssSampler() as office, WorkerRss() as workers:
+def timed(name: str, argv: list[str] | list[list[str]], outputs_dir: Path | None = None, *,
+          idle: int = 0) -> dict:
+    """Run one command (or several in a row, like make) with DOSSIER_OFFICE_IDLE=``idle``."""
+    commands = argv if isinstance(argv[0], list) else [argv]
+    env = dict(os.environ, DOSSIER_OFFICE_IDLE=str(idle))
+    with RssSampler(also=os.environ.get("DOSSIER_RUNTIME_DIR")) as office, WorkerRss() as workers:
         t0 = time.perf_counter()
-        proc = subprocess.run(argv, capture_output=True, text=True)
+        for command in commands:
+            proc = subprocess.run(command, capture_output=True, text=True, env=env)
+            if proc.returncode != 0:
+                print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
+                raise SystemExit(f"{name}: exit {proc.returncode}")
         seconds = time.perf_counter() - t0
-    if proc.returncode != 0:
-        print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
-        raise SystemExit(f"{name}: exit {proc.returncode}")
     pdfs = sorted(outputs_dir.rglob("*.pdf")) if outputs_dir else []
     return {"name": name, "seconds": seconds, "docs": len(pdfs), "pages": count_pages(pdfs),
             "office_mb": sorted(office.peaks.values(), reverse=True),
@@ -87,8 +99,9 @@ def naive(docx_files: list[Path], out: Path) -> dict:
     from docxtpl import DocxTemplate
 
     soffice = find_soffice()
-    env = use_project_fonts(dict(__import__("os").environ))
+    env = use_project_fonts(dict(os.environ))
     out.mkdir(parents=True, exist_ok=True)
+    profile = Path(tempfile.mkdtemp(prefix="naive-profile-"))  # reused, like a user's own profile
     with RssSampler() as office:
         t0 = time.perf_counter()
         for i, docx in enumerate(docx_files):
@@ -96,11 +109,10 @@ def naive(docx_files: list[Path], out: Path) -> dict:
             tpl = DocxTemplate(str(docx))
             tpl.render({})
             tpl.save(copy)
-            profile = Path(tempfile.mkdtemp(prefix="naive-profile-"))
             subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
                             "--outdir", str(out), str(copy)], capture_output=True, env=env, timeout=300)
-            shutil.rmtree(profile, ignore_errors=True)
         seconds = time.perf_counter() - t0
+    shutil.rmtree(profile, ignore_errors=True)
     pdfs = sorted(out.glob("*.pdf"))
     return {"name": "naive: docxtpl + soffice per document", "seconds": seconds, "docs": len(pdfs),
             "pages": count_pages(pdfs), "office_mb": sorted(office.peaks.values(), reverse=True), "worker_mb": []}
@@ -135,38 +147,50 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="skip the 120-commune run")
     parser.add_argument("--jobs", "-j", type=int, default=2)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="dossier-bench-"))
-    rows = []
+    work = Path(tempfile.mkdtemp(prefix="dossier-bench-", dir="/tmp"))
+    os.environ["DOSSIER_RUNTIME_DIR"] = str(work / "run")  # this run's own resident servers
+    jobs = str(args.jobs)
+    rows = {}
     try:
         full = work / "full"
-        rows.append(timed(f"dossier batch -j {args.jobs} (12 communes, clean)",
-                          [DOSSIER, "batch", str(SAMPLES), "-o", str(full), "-j", str(args.jobs)], full))
+        batch = [DOSSIER, "batch", str(SAMPLES), "-o", str(full), "-j", jobs]
+        rows["cold"] = timed(f"dossier batch -j {jobs}, clean, cold LibreOffice", batch, full)
         docx = sorted(full.rglob("*.docx"))
-        rows.append(naive(docx, work / "naive"))
-        rows.append(timed("incremental: --only na-tam", [DOSSIER, "batch", str(SAMPLES), "-o", str(full), "--only",
-                                                           "na-tam", "-j", "1", "--no-summary"]))
+        rows["naive"] = naive(docx, work / "naive")
+        timed("(start resident servers)", batch, idle=600)
+        shutil.rmtree(full)
+        rows["warm"] = timed(f"dossier batch -j {jobs}, clean, resident LibreOffice", batch, full, idle=600)
+        one = [DOSSIER, "batch", str(SAMPLES), "-o", str(full), "--only", "na-tam", "-j", "1", "--no-summary"]
+        rows["one-cold"] = timed("incremental: one commune, cold", one)
+        rows["one-warm"] = timed("incremental: one commune, resident", one, idle=600)
+        summary = [DOSSIER, "batch", str(SAMPLES), "-o", str(full), "--summary-only"]
+        rows["make"] = timed("incremental: commune + summary, resident", [one, summary], idle=600)
         if not args.quick:
             big = synthetic_district(120, work / "big")
             out = work / "big-out"
-            rows.append(timed(f"dossier batch -j {args.jobs} (120 synthetic communes)",
-                              [DOSSIER, "batch", str(big), "-o", str(out), "-j", str(args.jobs), "--no-summary"], out))
+            rows["big"] = timed(f"dossier batch -j {jobs} (120 synthetic communes)",
+                                [DOSSIER, "batch", str(big), "-o", str(out), "-j", jobs, "--no-summary"], out)
         head = (f"{'scenario':<46} {'total s':>8} {'docs':>5} {'pages':>6} {'docs/s':>7} {'pages/s':>8} "
                 f"{'LibreOffice MB':>16} {'worker MB':>14}")
         print(head)
         print("-" * len(head))
-        for m in rows:
+        for m in rows.values():
             print(row(m))
-        ours, base = rows[0], rows[1]
-        ours_rate = ours["docs"] / ours["seconds"]
+        base = rows["naive"]
         base_rate = base["docs"] / base["seconds"]
-        print(f"\nratio naive/dossier (seconds per document): {ours_rate / base_rate:.1f}x "
-              f"(dossier {ours['seconds'] / ours['docs']:.2f} s/doc, naive {base['seconds'] / base['docs']:.2f} s/doc; "
-              f"the dossier run also writes XLSX, assembles and stamps the dossiers)")
+        print()
+        for key in ("cold", "warm"):
+            ours = rows[key]
+            rate = ours["docs"] / ours["seconds"]
+            print(f"ratio naive/dossier ({key}, seconds per document): {rate / base_rate:.1f}x "
+                  f"(dossier {ours['seconds'] / ours['docs']:.2f} s/doc, naive {base['seconds'] / base['docs']:.2f} "
+                  f"s/doc; the dossier run also writes XLSX, assembles and stamps the dossiers)")
         if not args.quick:
-            print(f"peak worker MB at 12 communes: {max(rows[0]['worker_mb'] or [0]):.0f}, "
-                  f"at 120: {max(rows[3]['worker_mb'] or [0]):.0f}; LibreOffice MB at 12: "
-                  f"{max(rows[0]['office_mb'] or [0]):.0f}, at 120: {max(rows[3]['office_mb'] or [0]):.0f}")
+            print(f"peak worker MB at 12 communes: {max(rows['cold']['worker_mb'] or [0]):.0f}, "
+                  f"at 120: {max(rows['big']['worker_mb'] or [0]):.0f}; LibreOffice MB at 12: "
+                  f"{max(rows['cold']['office_mb'] or [0]):.0f}, at 120: {max(rows['big']['office_mb'] or [0]):.0f}")
     finally:
+        subprocess.run([DOSSIER, "office", "stop"], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

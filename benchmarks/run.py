@@ -147,8 +147,9 @@ class Measure:
 class RssSampler:
     """Peak RSS of every LibreOffice process group descended from this process (sampled /proc)."""
 
-    def __init__(self, interval: float = 0.1):
+    def __init__(self, interval: float = 0.1, also: str | None = None):
         self.interval = interval
+        self.also = also  # also count processes whose command line names this (resident servers' folder)
         self.peaks: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -165,7 +166,9 @@ class RssSampler:
         me = os.getpid()
         while not self._stop.is_set():
             procs = _processes()
-            mine = _descendants(procs, me)
+            mine = set(_descendants(procs, me))
+            if self.also:
+                mine |= {p for p, info in procs.items() if self.also in info[3]}
             groups: dict[int, float] = {}
             office_groups = {procs[p][1] for p in mine if "soffice" in procs[p][3]}
             for p in mine:
