@@ -129,3 +129,18 @@ def test_nfd_input_is_normalised(tmp_path):
     out = tmp_path / "o.docx"
     assert run("render", tpl, data, "-o", out).exit_code == 0
     assert Document(str(out)).paragraphs[0].text == "Ủy ban nhân dân xã Sơn Bình"
+
+
+def test_python_dash_m_runs_the_same_command(tmp_path):
+    import subprocess
+    import sys
+
+    for module in ("dossier", "dossier.cli"):
+        out = tmp_path / f"{module}.docx"
+        run = subprocess.run([sys.executable, "-m", module, "render", "cong-van",
+                              str(SAMPLES / "cong-van-son-binh.yaml"), "-o", str(out)],
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        assert "Cách dùng: dossier" in subprocess.run([sys.executable, "-m", module, "--help"],
+                                                      capture_output=True, text=True).stdout
+        assert "Sơn Bình" in "\n".join(p.text for p in Document(out).paragraphs)
