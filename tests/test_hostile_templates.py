@@ -221,3 +221,23 @@ def test_docx_template_with_external_image_link_is_refused(place, tmp_path):
                           capture_output=True, text=True, timeout=180)
     assert "Traceback" not in proc.stdout + proc.stderr
     assert proc.returncode == 2 and not out.exists(), proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("kind", ["html", "docx"])
+def test_endless_loops_stop_at_the_time_limit(place, tmp_path, monkeypatch, kind):
+    import time
+
+    folder, data = place
+    loops = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    template = html_template(folder, loops) if kind == "html" else docx_template(folder, loops)
+    monkeypatch.setenv("DOSSIER_TEMPLATE_SECONDS", "1")
+    out = tmp_path / f"kq.{'pdf' if kind == 'html' else 'docx'}"
+    t0 = time.monotonic()
+    result = cli("render", template, data, "-o", out)
+    assert time.monotonic() - t0 < 15
+    assert_refused(result.output, result.exit_code, 2, template.name)
+    assert "chạy quá 1 giây" in result.output and "DOSSIER_TEMPLATE_SECONDS" in result.output
+    assert not out.exists() and not no_temporaries(tmp_path)
+    monkeypatch.setenv("DOSSIER_TEMPLATE_SECONDS", "mãi mãi")
+    result = cli("render", template, data, "-o", out)
+    assert result.exit_code == 2 and "DOSSIER_TEMPLATE_SECONDS" in result.output

@@ -14,7 +14,7 @@ from docxtpl import DocxTemplate
 from ..errors import input_error
 from ..files import write_bytes
 from .docx_package import docx_bytes, set_properties, source_date
-from .environment import make_environment, template_error
+from .environment import TemplateTimeout, make_environment, template_error, time_limit
 from .filters import DOCX_FILTERS
 from . import layout_pass, tables
 
@@ -84,8 +84,9 @@ def render_docx_document(template: Path, context: dict[str, Any]):
         )
     context = tables.materialise(tpl, context)
     try:
-        tpl.render(context, jinja_env=environment(), autoescape=True)
-    except jinja2.TemplateError as exc:
+        with time_limit():
+            tpl.render(context, jinja_env=environment(), autoescape=True)
+    except (jinja2.TemplateError, TemplateTimeout) as exc:
         raise template_error(template.name, exc) from None
     layout_pass.apply(tpl.docx)
     return tpl.docx

@@ -11,12 +11,19 @@ On top of Jinja2's own sandbox:
   ``10 ** 10 ** 10``, ``'%0999999999d' % 1``, padding filters and methods
   (``center``, ``indent``, ``ljust``…) and ``range`` beyond Jinja's limit are
   refused with a message instead of exhausting the machine or crashing.
+* Time is bounded too (:func:`time_limit`): nested loops over big ranges
+  (``range(100000)`` in ``range(100000)``) stop after
+  ``DOSSIER_TEMPLATE_SECONDS`` (60 s) with a message naming the template.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import jinja2
@@ -27,6 +34,8 @@ from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SecurityErr
 from ..errors import Problem, input_error
 
 MAX_SIZE = 1_000_000  # longest string or list an operator or padding may produce
+ENV_SECONDS = "DOSSIER_TEMPLATE_SECONDS"
+DEFAULT_SECONDS = 60.0  # a 1,000-page dossier's templates fill in a few seconds
 _REFUSED_TAGS = {"include", "import", "from", "extends"}
 # A width or precision of 5+ digits, or one taken from an argument ("%*d", "{:>{w}}").
 _BIG_WIDTH = re.compile(r"%[-+ #0]*(\d{5,}|\*)|%[-+ #0]*\d*\.(\d{5,}|\*)|\{[^{}]*:[^{}]*?(\d{5,}|\{)")
@@ -127,6 +136,51 @@ def make_environment(
     return env
 
 
+class TemplateTimeout(Exception):
+    """Raised inside a template that ran past its time limit."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def limit_seconds() -> float:
+    raw = os.environ.get(ENV_SECONDS, "").strip()
+    try:
+        seconds = float(raw) if raw else DEFAULT_SECONDS
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 24 * 3600:
+        raise input_error(f"Biến {ENV_SECONDS}={raw!r} không hợp lệ: cần số giây lớn hơn 0.")
+    return seconds
+
+
+@contextmanager
+def time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Raise :class:`TemplateTimeout` in the body after ``seconds`` (SIGALRM).
+
+    Only the main thread receives signals, so elsewhere (and inside an outer
+    limit, which then governs) the body runs unbounded. The CLI and every
+    batch worker process fill templates in their main thread.
+    """
+    seconds = limit_seconds() if seconds is None else seconds
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer") \
+            or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise TemplateTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def template_error(template: str, exc: Exception) -> Exception:
     """A Jinja error in a template, as a Vietnamese user error that names it."""
     if isinstance(exc, jinja2.UndefinedError):
@@ -150,6 +204,12 @@ def template_error(template: str, exc: Exception) -> Exception:
         )
     if isinstance(exc, jinja2.TemplateError):
         return input_error(f"Mẫu {template} không hiển thị được: {exc}.")
+    if isinstance(exc, TemplateTimeout):
+        return input_error(
+            f"Mẫu {template} chạy quá {exc.seconds:g} giây nên đã bị dừng.",
+            hint="Kiểm tra các vòng lặp {% for %} lồng nhau trong mẫu; nếu văn bản thật sự rất lớn, "
+                 f"đặt biến {ENV_SECONDS} lớn hơn.",
+        )
     return exc
 
 

@@ -36,7 +36,7 @@ from ..errors import Problem, build_error, input_error
 from ..files import atomic_path
 from ..fonts import use_project_fonts
 from ..paths import FONTS_DIR, TEMPLATES_DIR
-from .environment import make_environment, template_error
+from .environment import TemplateTimeout, make_environment, template_error, time_limit
 from .filters import HTML_FILTERS
 
 HTML_TEMPLATES_DIR = TEMPLATES_DIR / "html"
@@ -151,8 +151,9 @@ def render_html_string(
     folder, name = _resolve_template(template_name_or_path)
     env = _environment(folder, filters)
     try:
-        return env.get_template(name).render(dict(context))
-    except jinja2.TemplateError as exc:
+        with time_limit():
+            return env.get_template(name).render(dict(context))
+    except (jinja2.TemplateError, TemplateTimeout) as exc:
         raise template_error(name, exc) from None
 
 
