@@ -101,3 +101,29 @@ def test_end_mark_not_doubled_and_punctuation_left_to_template():
     assert view["distribution"] == ["Như trên"]
     assert view["archive"] == "VT."
     assert view["signer"]["lines"] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+
+
+def test_messages_are_vietnamese_for_every_pydantic_error_and_long_values_are_cut():
+    from dossier.models.validation import _MESSAGES, Schema
+
+    class Model(Schema):
+        n: int
+        d: dict[str, int] = {}
+
+    # every error kind YAML/JSON/Excel data can trigger in our schemas has a Vietnamese text
+    data_kinds = {"missing", "extra_forbidden", "invalid_key", "string_type", "string_too_short", "string_too_long",
+                  "string_pattern_mismatch", "int_type", "int_parsing", "int_parsing_size", "int_from_float",
+                  "float_type", "float_parsing", "finite_number", "bool_type", "bool_parsing", "date_type",
+                  "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "list_type",
+                  "dict_type", "model_type", "literal_error", "enum", "greater_than", "greater_than_equal",
+                  "less_than", "less_than_equal", "too_short", "too_long", "union_tag_invalid",
+                  "union_tag_not_found", "value_error"}
+    assert data_kinds <= set(_MESSAGES) | {"value_error"}, sorted(data_kinds - set(_MESSAGES))
+    with pytest.raises(DossierError) as info:
+        validate(Model, {1: 2, "n": "x" * 5000, "d": {3: 4}}, "xa.yaml")
+    text = str(info.value)
+    assert "xa.yaml (tên khóa 1): tên trường phải là chữ" in text
+    assert "trường d (tên khóa 3): cần một chuỗi văn bản" in text
+    assert "cần một số nguyên, nhận được 'xxxx" in text and "… (5000 ký tự)" in text
+    assert len(text) < 600  # the 5,000 characters are not repeated
+    assert "should" not in text and "Input" not in text

@@ -47,13 +47,51 @@ _MESSAGES = {
     "too_short": "danh sách quá ngắn",
     "too_long": "danh sách quá dài",
     "union_tag_invalid": "loại không hợp lệ",
+    "union_tag_not_found": "thiếu trường cho biết loại",
+    "invalid_key": "tên trường phải là chữ (không phải số hay danh sách)",
+    "string_pattern_mismatch": "không đúng dạng",
+    "string_unicode": "cần một chuỗi văn bản",
+    "int_parsing_size": "số quá nhiều chữ số",
+    "greater_than": "giá trị quá nhỏ",
+    "less_than": "giá trị quá lớn",
+    "finite_number": "cần một số hữu hạn",
+    "multiple_of": "giá trị không hợp lệ",
+    "tuple_type": "cần một danh sách",
+    "set_type": "cần một danh sách",
+    "frozen_set_type": "cần một danh sách",
+    "set_item_not_hashable": "phần tử trong danh sách không hợp lệ",
+    "iterable_type": "cần một danh sách",
+    "mapping_type": "cần một bảng khóa: giá trị",
+    "dataclass_type": "cần một bảng khóa: giá trị",
+    "none_required": "phải để trống",
+    "date_from_datetime_inexact": "cần một ngày dạng YYYY-MM-DD (không kèm giờ)",
+    "datetime_type": "cần ngày giờ dạng YYYY-MM-DD HH:MM",
+    "datetime_parsing": "cần ngày giờ dạng YYYY-MM-DD HH:MM",
+    "datetime_from_date_parsing": "cần ngày giờ dạng YYYY-MM-DD HH:MM",
+    "time_type": "cần giờ dạng HH:MM",
+    "time_parsing": "cần giờ dạng HH:MM",
+    "decimal_type": "cần một số",
+    "decimal_parsing": "cần một số",
+    "decimal_max_digits": "số quá nhiều chữ số",
+    "decimal_max_places": "số quá nhiều chữ số sau dấu phẩy",
+    "decimal_whole_digits": "số quá nhiều chữ số",
+    "url_type": "cần một địa chỉ web",
+    "url_parsing": "địa chỉ web không hợp lệ",
+    "url_scheme": "địa chỉ web không hợp lệ",
+    "recursion_loop": "dữ liệu tự tham chiếu vòng tròn",
+    "assertion_error": "giá trị không hợp lệ",
 }
+SHOWN_CHARS = 60  # a bad value is quoted up to this many characters, then "…"
 
 
 def _path(loc: tuple[Any, ...]) -> str:
     out = ""
-    for part in loc:
-        if isinstance(part, int):
+    for i, part in enumerate(loc):
+        if part == "[key]":
+            continue  # pydantic's marker: the part before it is a mapping key, not a value
+        if i + 1 < len(loc) and loc[i + 1] == "[key]":
+            out += f" (tên khóa {_shown(part)})"
+        elif isinstance(part, int):
             out += f"[{part + 1}]"  # clerks count from 1
         else:
             out += ("." if out else "") + str(part)
@@ -66,23 +104,35 @@ def _message(err: dict[str, Any]) -> str:
         # our own validators raise ValueError with a Vietnamese text
         msg = str(err.get("ctx", {}).get("error", err["msg"]))
         return msg
-    base = _MESSAGES.get(kind, err["msg"])
+    base = _MESSAGES.get(kind, f"giá trị không hợp lệ (mã lỗi {kind})")  # never pydantic's English
     ctx = err.get("ctx") or {}
     if kind == "literal_error" and "expected" in ctx:
         base += f"; chỉ nhận: {ctx['expected']}"
     if kind in ("greater_than_equal", "less_than_equal") and ctx:
         base += f" (giới hạn {next(iter(ctx.values()))})"
     if "input" in err and kind not in ("missing", "extra_forbidden") and not isinstance(err["input"], (dict, list)):
-        base += f", nhận được {err['input']!r}"
+        base += f", nhận được {_shown(err['input'])}"
     return base
+
+
+def _shown(value: Any) -> str:
+    """A bad value as quoted in a message: long text cut (its length said), never the whole of it."""
+    text = repr(value)
+    if len(text) <= SHOWN_CHARS:
+        return text
+    length = len(value) if isinstance(value, str) else len(text)
+    return f"{text[:SHOWN_CHARS]}… ({length} ký tự)"
 
 
 def problems_from(exc: ValidationError, source: str) -> list[Problem]:
     out = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        field = _path(loc)
-        where = f"{source}, trường {field}" if field else source
+        if err["type"] == "invalid_key" and loc:  # the key itself is the last part of loc
+            loc, err = loc[:-1] + (loc[-1], "[key]"), {k: v for k, v in err.items() if k != "input"}
+        field = _path(loc).strip()
+        where = f"{source}, trường {field}" if field and not field.startswith("(") else \
+            f"{source} {field}".rstrip()
         out.append(Problem(where, _message(err)))
     return out
 
