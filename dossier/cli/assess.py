@@ -20,13 +20,13 @@ def _warn(warnings) -> None:
 
 
 @main.command("assess")
-@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("data", metavar="DỮ_LIỆU", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=OUTPUT_HELP)
 @run_command
 def assess_command(data: Path, output: Path | None) -> None:
     """Đánh giá mức độ đạt các tiêu chí nông thôn mới của một xã.
 
-    DATA là tệp số liệu của xã (.yaml hoặc biểu mẫu Excel .xlsx). Kết quả Đạt/Chưa
+    DỮ_LIỆU là tệp số liệu của xã (.yaml hoặc biểu mẫu Excel .xlsx). Kết quả Đạt/Chưa
     đạt được tính từ số liệu và mức đạt chuẩn của bộ tiêu chí, không nhập tay.
     """
     warnings: list = []
@@ -39,13 +39,13 @@ def assess_command(data: Path, output: Path | None) -> None:
 
 
 @main.command("summary")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("folder", metavar="THƯ_MỤC", type=click.Path(path_type=Path, file_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=OUTPUT_HELP)
 @run_command
 def summary_command(folder: Path, output: Path | None) -> None:
     """Tổng hợp kết quả các tiêu chí của tất cả các xã trong một thư mục.
 
-    FOLDER chứa một tệp số liệu (.yaml hoặc .xlsx) cho mỗi xã.
+    THƯ_MỤC chứa một tệp số liệu (.yaml hoặc .xlsx) cho mỗi xã.
     """
     warnings: list = []
     ctx = summary_context(summarise(load_folder(folder, warnings)))

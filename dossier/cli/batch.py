@@ -17,7 +17,7 @@ from .app import main, run_command
 
 
 @main.command("batch")
-@click.argument("data_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("data_dir", metavar="THƯ_MỤC_DỮ_LIỆU", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Thư mục kết quả (ví dụ build/).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=batch.default_jobs, show_default=True,

@@ -11,7 +11,7 @@ from .app import main, run_command
 
 
 @main.command("build")
-@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("data", metavar="DỮ_LIỆU", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Thư mục kết quả (ví dụ build/son-binh/ho-so).")
 @click.option("--draft", is_flag=True,
@@ -25,7 +25,7 @@ from .app import main, run_command
 @run_command
 def build_command(data: Path, output: Path, draft: bool, allow_outside: bool, depfile: Path | None,
                   quiet: bool) -> None:
-    """Tạo hồ sơ đề nghị xét, công nhận từ tệp hồ sơ DATA (ví dụ ho-so.yaml):
+    """Tạo hồ sơ đề nghị xét, công nhận từ tệp hồ sơ DỮ_LIỆU (ví dụ ho-so.yaml):
     mọi văn bản (Word và PDF) và tệp ho-so.pdf có bìa, mục lục, dấu trang, số trang.
     """
     progress = None if quiet else (lambda msg: click.echo(f"  … {msg}"))

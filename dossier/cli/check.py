@@ -12,7 +12,7 @@ from .app import main, run_command
 
 
 @main.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", metavar="TỆP...", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Kiểu kết quả: chữ (cho người đọc) hoặc JSON (cho máy).")
 @click.option("--strict", is_flag=True, help="Coi cả cảnh báo là lỗi (mã thoát 1).")

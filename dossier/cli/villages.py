@@ -14,7 +14,7 @@ SETTINGS_HELP = "Tệp thiết lập kế hoạch (ví dụ samples/tam-duong/pl
 
 
 @main.command("villages")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("folder", metavar="THƯ_MỤC", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--settings", type=click.Path(path_type=Path, dir_okay=False), help=SETTINGS_HELP)
 @click.option("--target", type=click.IntRange(1, 100000), default=None,
               help="Mục tiêu số bản đạt chuẩn (thay cho mục villages_target trong tệp thiết lập).")
@@ -24,7 +24,7 @@ def villages_command(folder: Path, settings: Path | None, target: int | None, ou
     """Liệt kê các bản đạt chuẩn nông thôn mới theo Bộ tiêu chí của tỉnh, theo từng xã
     và toàn huyện, so với mục tiêu.
 
-    FOLDER chứa tệp số liệu đánh giá của từng xã (có mục villages).
+    THƯ_MỤC chứa tệp số liệu đánh giá của từng xã (có mục villages).
     """
     from ..compose.villages import VillageTarget, listing, listing_lines, listing_rows
     from ..criteria import load_folder, summarise
@@ -54,7 +54,7 @@ def villages_command(folder: Path, settings: Path | None, target: int | None, ou
 
 
 @main.command("plan")
-@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("data", metavar="DỮ_LIỆU", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--settings", type=click.Path(path_type=Path, dir_okay=False), help=SETTINGS_HELP)
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Tệp kết quả .docx (để sửa trước khi ký) hoặc .pdf.")
@@ -63,7 +63,7 @@ def plan_command(data: Path, settings: Path | None, output: Path) -> None:
     """Lập kế hoạch thực hiện Chương trình năm tới của một xã: mỗi tiêu chí chưa đạt
     một mục, có mức còn thiếu, nhiệm vụ, đơn vị chủ trì, thời hạn, kinh phí.
 
-    DATA là tệp số liệu đánh giá của xã (.yaml hoặc .xlsx).
+    DỮ_LIỆU là tệp số liệu đánh giá của xã (.yaml hoặc .xlsx).
     """
     from ..pipeline.plans import build_plan
 
@@ -73,14 +73,14 @@ def plan_command(data: Path, settings: Path | None, output: Path) -> None:
 
 
 @main.command("plans")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("folder", metavar="THƯ_MỤC", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--settings", type=click.Path(path_type=Path, dir_okay=False), help=SETTINGS_HELP)
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Thư mục kết quả (ví dụ build/ke-hoach-2025).")
 @click.option("-q", "--quiet", is_flag=True, help="Không in tiến trình.")
 @run_command
 def plans_command(folder: Path, settings: Path | None, output: Path, quiet: bool) -> None:
-    """Lập kế hoạch năm tới của mọi xã trong FOLDER (Word và PDF) và bảng tổng hợp
+    """Lập kế hoạch năm tới của mọi xã trong THƯ_MỤC (Word và PDF) và bảng tổng hợp
     kế hoạch các xã (Word, PDF, Excel)."""
     from ..pipeline.plans import build_plans
     from ..vntext import vn_number
