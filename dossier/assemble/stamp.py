@@ -16,7 +16,9 @@ document's own number or its text.
 A draft (``DỰ THẢO``) is written diagonally across every page in light grey
 (50 % grey at 25 % opacity) from one shared Form XObject.
 
-How: one embedded font subset (shared by all pages), one shared ``q``
+How: one embedded font subset (shared by all pages; built by
+:func:`~dossier.assemble.fontmerge.embed_type0_font`, the same code that
+later merges it with the documents' own Liberation Serif), one shared ``q``
 stream, and per page a small appended stream ``Q <matrix> cm ...``. The matrix
 maps the displayed page (after /Rotate, inside CropBox ∩ MediaBox) to the
 page's user space, so stamps are upright and in the corner a reader sees on
@@ -26,8 +28,6 @@ keeps stamping at thousands of pages per second.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +36,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from ..paths import FONTS_DIR
+from .fontmerge import embed_type0_font, font_tag, load_face, subset_program
 
 FONT_FILE = FONTS_DIR / "LiberationSerif-Regular.ttf"
 FONT_RESOURCE = Name("/DossierStampFont")
@@ -83,77 +84,38 @@ class StampFont:
         return sum(self.widths[c] for c in text) * size / 1000
 
 
+def _stamp_glyphs() -> dict[int, tuple[int, int, str]]:
+    """CID (= glyph id of the face) → (glyph id, width rounded to 1/1000 em, character)."""
+    face = load_face(FONT_FILE)
+    glyphs = {}
+    for c in sorted(set(_CHARS)):
+        gid = face.gid_of_char[ord(c)]
+        glyphs[gid] = (gid, round(face.width(gid)), c)
+    return glyphs
+
+
 @lru_cache(maxsize=1)
 def stamp_font() -> StampFont:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(FONT_FILE), recalcTimestamp=False)
-    cmap = font.getBestCmap()
-    scale = 1000 / font["head"].unitsPerEm
-    names = {c: cmap[ord(c)] for c in set(_CHARS)}
-    gids = {c: font.getGlyphID(n) for c, n in names.items()}
-    widths = {c: font["hmtx"][n][0] * scale for c, n in names.items()}
-    head, os2 = font["head"], font["OS/2"]
-    options = subset.Options()
-    options.retain_gids = True  # glyph ids stay those of the full font: Identity CIDToGIDMap
-    options.notdef_outline = True
-    options.name_IDs = []
-    options.drop_tables += ["FFTM", "GPOS", "GSUB", "GDEF", "kern", "DSIG"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(c) for c in set(_CHARS)])
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)  # recalcTimestamp=False above: same bytes every run
-    data = out.getvalue()
-    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(data).digest()[:6])
+    face = load_face(FONT_FILE)
+    glyphs = _stamp_glyphs()
+    gids = {c: gid for gid, (_, _, c) in glyphs.items()}
+    values = face.descriptor()
     return StampFont(
-        font_bytes=data,
+        font_bytes=subset_program(face, frozenset(gids.values()), True),  # hinted, as before the merge existed
         gids=gids,
-        widths=widths,
-        bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),  # type: ignore[arg-type]
-        ascent=round(os2.sTypoAscender * scale),
-        descent=round(os2.sTypoDescender * scale),
-        cap_height=round(getattr(os2, "sCapHeight", 662) * scale),
-        tag=tag,
+        widths={c: face.width(gid) for c, gid in gids.items()},
+        bbox=tuple(values["FontBBox"]),  # type: ignore[arg-type]
+        ascent=values["Ascent"],
+        descent=values["Descent"],
+        cap_height=values["CapHeight"],
+        tag=font_tag(face, glyphs),
     )
-
-
-def _to_unicode(font: StampFont) -> bytes:
-    pairs = sorted((gid, ord(c)) for c, gid in font.gids.items())
-    lines = [
-        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
-        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-        b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
-        b"1 begincodespacerange <0000> <FFFF> endcodespacerange",
-        f"{len(pairs)} beginbfchar".encode(),
-        *(f"<{g:04X}> <{u:04X}>".encode() for g, u in pairs),
-        b"endbfchar endcmap CMapName currentdict /CMap defineresource pop end end",
-    ]
-    return b"\n".join(lines)
 
 
 def embed_stamp_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
     """Add the stamp font to ``pdf`` once; return the indirect font object."""
     font = stamp_font()
-    base = Name(f"/{font.tag}+LiberationSerif")
-    descriptor = pdf.make_indirect(Dictionary(
-        Type=Name.FontDescriptor, FontName=base, Flags=6, FontBBox=Array(list(font.bbox)),
-        ItalicAngle=0, Ascent=font.ascent, Descent=font.descent, CapHeight=font.cap_height, StemV=80,
-        FontFile2=pikepdf.Stream(pdf, font.font_bytes),
-    ))
-    widths = Array()
-    for c, gid in sorted(font.gids.items(), key=lambda item: item[1]):
-        widths.extend([gid, Array([round(font.widths[c])])])
-    cid_font = pdf.make_indirect(Dictionary(
-        Type=Name.Font, Subtype=Name.CIDFontType2, BaseFont=base,
-        CIDSystemInfo=Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0),
-        FontDescriptor=descriptor, W=widths, DW=1000, CIDToGIDMap=Name.Identity,
-    ))
-    return pdf.make_indirect(Dictionary(
-        Type=Name.Font, Subtype=Name.Type0, BaseFont=base, Encoding=Name("/Identity-H"),
-        DescendantFonts=Array([cid_font]), ToUnicode=pikepdf.Stream(pdf, _to_unicode(font)),
-    ))
+    return embed_type0_font(pdf, load_face(FONT_FILE), _stamp_glyphs(), hinting=True, tag=font.tag)
 
 
 def _draft_xobject(pdf: pikepdf.Pdf, font_obj: pikepdf.Object) -> pikepdf.Object:

@@ -1,0 +1,1225 @@
+"""One embedded font per shipped face instead of one subset per part.
+
+Every part of a dossier embeds its own subset of the same Liberation Serif
+faces: LibreOffice as simple TrueType fonts (1-byte codes, a symbolic cmap
+mapping each code to a glyph of the subset), WeasyPrint and the page stamps
+as Type0 / Identity-H fonts. Each subset holds other glyphs, so the
+byte-identical de-duplication of :mod:`.dedupe` cannot merge them; this
+module does, in four steps:
+
+1. Walk every content stream (pages, Form XObjects, tiling patterns, Type3
+   glyph procedures, annotation appearances), tracking the current font
+   through ``Tf``, ``q``/``Q`` and ``gs``, and collect the codes each font
+   shows.
+2. Identify each embedded TrueType-outline font (simple ``/TrueType`` or
+   Type0 ``/Identity-H`` over ``CIDFontType2``, with ``FontFile2``): every
+   code shown goes to a glyph of the embedded program (simple fonts: its
+   (3,0)/(1,0) cmap, or (3,1) through the encoding's glyph names; Type0:
+   CID → GID through ``CIDToGIDMap``) and that glyph must have the same
+   outline (composites decomposed) and advance as a glyph of one shipped
+   face. Names are never trusted. The PDF width of every code must agree
+   with the face within :data:`WIDTH_TOLERANCE`.
+3. Per face, embed one Type0 / Identity-H / ``CIDFontType2`` font: a
+   fontTools subset of the face with ``retain_gids`` (CID = GID of the full
+   face, ``CIDToGIDMap /Identity``), ``/W`` with the sources' own widths,
+   a ``ToUnicode`` lifted from the sources' (falling back to the face's
+   cmap), a descriptor from the face and a tag hashed from the glyph set.
+   The sources do not round widths alike (LibreOffice truncates 722.17 to
+   722 and 666.5 to 666, WeasyPrint and the stamps round to 667), and a
+   glyph placed with another width moves every glyph after it. So a glyph
+   shown with two widths (or two ToUnicode texts) gets one CID per variant:
+   the most used keeps CID = GID, the others get CIDs above the face's glyph
+   count and ``CIDToGIDMap`` becomes a stream. Positions and extracted text
+   stay exactly those of the sources.
+4. Re-encode every string shown with a replaced font (``Tj``, ``TJ``,
+   ``'``, ``"``) to 2-byte CIDs and point the resource names at the new
+   fonts. A content stream shared by pages whose fonts differ is copied.
+
+Left exactly as they are: fonts of other faces (annexes), Type1, Type3,
+CFF or non-embedded fonts, and fonts whose use cannot be rewritten safely:
+set by a ``gs`` ExtGState, shown by a form that inherits its font or its
+resources, shown in a content stream that does not parse, a simple font
+showing a space while word spacing (``Tw``, which never applies to 2-byte
+codes) may be non-zero, a code without glyph or width.
+
+Deterministic: fonts, names and glyphs are visited in sorted order, tags are
+hashes, and fontTools does not touch timestamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import re
+import struct
+from array import array
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+from ..paths import FONTS_DIR
+
+WIDTH_TOLERANCE = 1.0  # |PDF width - face advance| allowed, in 1/1000 em
+TEXT_SHOW = frozenset({"Tj", "TJ", "'", '"'})
+_TRACKED_SET = TEXT_SHOW | {"q", "Q", "Tf", "Tw", "gs", "Do"}
+_TRACKED = " ".join(sorted(_TRACKED_SET))  # parse_content_stream keeps only these operators
+MAX_CID = 0xFFFF
+BFCHAR_BLOCK = 100  # entries per beginbfchar block (the CMap limit)
+
+ObjGen = tuple[int, int]
+Width = int | Decimal
+GlyphKey = tuple[int, bytes]  # (advance in font units, hash of the decomposed outline)
+
+
+def shipped_faces() -> list[Path]:
+    """The TrueType faces shipped in ``fonts/``, in name order."""
+    return sorted(FONTS_DIR.glob("*.ttf"))
+
+
+@contextmanager
+def _quiet_fonttools() -> Iterator[None]:
+    """fontTools logs warnings (e.g. odd timestamps of LibreOffice subsets) in English on stderr."""
+    logger = logging.getLogger("fontTools")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+_ON_CURVE = bytes(i & 1 for i in range(256))
+_SCALED_COMPONENT_OFFSET = 0x0800
+MAX_COMPONENT_DEPTH = 8
+Outline = tuple[array, array, list[int], bytes]  # xs, ys, contour ends, on-curve bits
+
+
+class GlyphTable:
+    """The glyphs of one TrueType program, compared by outline and advance.
+
+    Glyphs are decoded from private copies of their raw data (the table's
+    own glyphs stay raw), composites decomposed with their components'
+    transforms, and every result is cached.
+    """
+
+    def __init__(self, font) -> None:
+        self.font = font
+        self.order = font.getGlyphOrder()
+        self.hmtx = font["hmtx"]
+        self.glyf = font["glyf"]
+        self._raw: dict[int, tuple[tuple[int, ...], bytes | None] | None] = {}
+        self._keys: dict[int, GlyphKey | None] = {}
+        self._outlines: dict[str, Outline] = {}
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def _raw_data(self, name: str) -> bytes:
+        glyph = self.glyf.glyphs[name]
+        data = getattr(glyph, "data", None)
+        return data if data is not None else glyph.compile(self.glyf)
+
+    def _header(self, gid: int) -> tuple[tuple[int, ...], bytes | None] | None:
+        """(advance and bounding box, simple glyph's point data without instructions or None)."""
+        if gid not in self._raw:
+            try:
+                name = self.order[gid]
+                advance = int(self.hmtx[name][0])
+                data = self._raw_data(name)
+                if len(data) < 10:
+                    self._raw[gid] = ((advance,), b"")
+                else:
+                    contours, *box = struct.unpack(">h4h", data[:10])
+                    points = None
+                    if contours > 0:  # skip the hinting instructions: they do not change the outline
+                        at = 10 + 2 * contours
+                        length = struct.unpack(">H", data[at:at + 2])[0]
+                        points = data[:2] + data[10:at] + data[at + 2 + length:]
+                    self._raw[gid] = ((advance, *box), points)
+            except Exception:  # a malformed embedded program: fontTools raises anything
+                self._raw[gid] = None
+        return self._raw[gid]
+
+    def signature(self, gid: int) -> tuple[int, ...] | None:
+        """Advance and bounding box from the glyph header: a cheap pre-filter."""
+        if not 0 <= gid < len(self.order):
+            return None
+        header = self._header(gid)
+        return header[0] if header is not None else None
+
+    def _outline(self, name: str, depth: int = 0) -> Outline:
+        if name in self._outlines:
+            return self._outlines[name]
+        if depth > MAX_COMPONENT_DEPTH:
+            raise ValueError("composite glyphs nested too deep")
+        from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+        glyph = Glyph(self._raw_data(name))
+        glyph.expand(self.glyf)
+        if glyph.numberOfContours == 0:
+            outline: Outline = (array("d"), array("d"), [], b"")
+        elif glyph.numberOfContours > 0:
+            coords = glyph.coordinates.array
+            outline = (coords[0::2], coords[1::2], list(glyph.endPtsOfContours), bytes(glyph.flags).translate(_ON_CURVE))
+        else:
+            xs, ys, ends, on = array("d"), array("d"), [], bytearray()
+            for component in glyph.components:
+                cxs, cys, cends, con = self._outline(component.glyphName, depth + 1)
+                transform = getattr(component, "transform", None)
+                if transform is not None:
+                    (xx, xy), (yx, yy) = transform
+                    cxs, cys = (array("d", [x * xx + y * yx for x, y in zip(cxs, cys)]),
+                                array("d", [x * xy + y * yy for x, y in zip(cxs, cys)]))
+                if hasattr(component, "firstPt"):  # placed by matching two points
+                    dx, dy = xs[component.firstPt] - cxs[component.secondPt], ys[component.firstPt] - cys[component.secondPt]
+                else:
+                    dx, dy = component.x, component.y
+                    if transform is not None and component.flags & _SCALED_COMPONENT_OFFSET:
+                        dx, dy = dx * xx + dy * yx, dx * xy + dy * yy
+                base = len(xs)
+                xs.extend(x + dx for x in cxs)
+                ys.extend(y + dy for y in cys)
+                ends.extend(e + base for e in cends)
+                on += con
+            outline = (array("d", [x + 0.0 for x in xs]), array("d", [y + 0.0 for y in ys]), ends, bytes(on))
+        self._outlines[name] = outline
+        return outline
+
+    def key(self, gid: int) -> GlyphKey | None:
+        """Advance and hash of the decomposed outline, or None if the glyph cannot be read."""
+        if gid not in self._keys:
+            header = self._header(gid) if 0 <= gid < len(self.order) else None
+            key = None
+            if header is not None:
+                try:
+                    xs, ys, ends, on = self._outline(self.order[gid])
+                    digest = hashlib.blake2b(xs.tobytes(), digest_size=16)
+                    digest.update(ys.tobytes())
+                    digest.update(array("i", ends).tobytes())
+                    digest.update(on)
+                    key = (header[0][0], digest.digest() if ends else b"")
+                except Exception:  # a malformed or cyclic glyph: fontTools raises anything
+                    key = None
+            self._keys[gid] = key
+        return self._keys[gid]
+
+    def same(self, gid: int, other: GlyphTable, other_gid: int) -> bool:
+        """Whether two glyphs have the same advance and outline."""
+        a, b = self._header(gid), other._header(other_gid)
+        if a is None or b is None or a[0] != b[0]:
+            return False
+        if a[1] is not None and a[1] == b[1]:
+            return True  # the same encoded points: no need to decode them
+        key = self.key(gid)
+        return key is not None and key == other.key(other_gid)
+
+
+# --------------------------------------------------------------------------- faces
+
+
+class Face:
+    """A shipped TrueType face, its glyphs hashed on demand."""
+
+    def __init__(self, path: Path) -> None:
+        from fontTools.ttLib import TTFont
+
+        self.path = path
+        self.data = path.read_bytes()
+        font = TTFont(io.BytesIO(self.data), recalcTimestamp=False)
+        self.font = font
+        self.glyph_count = len(font.getGlyphOrder())
+        self.upem = int(font["head"].unitsPerEm)
+        hmtx = font["hmtx"]
+        self.advances = [int(hmtx[name][0]) for name in font.getGlyphOrder()]
+        self.by_advance: dict[int, list[int]] = {}
+        for gid, advance in enumerate(self.advances):
+            self.by_advance.setdefault(advance, []).append(gid)
+        cmap = font.getBestCmap() or {}
+        self.gid_of_char = {u: font.getGlyphID(n) for u, n in cmap.items()}
+        self.char_of_gid: dict[int, int] = {}
+        for u in sorted(cmap):
+            self.char_of_gid.setdefault(self.gid_of_char[u], u)  # the lowest code point
+        names = font["name"]
+        ps_name = names.getDebugName(6) if names else None
+        self.ps_name = re.sub(r"[^A-Za-z0-9._-]", "", ps_name or path.stem) or "Font"
+        self.glyphs = GlyphTable(font)
+        self._scanned: dict[GlyphKey, int | None] = {}
+
+    def hints(self, gid: int, text: str | None) -> list[int]:
+        """Likely glyphs: the same glyph id (WeasyPrint and stamp subsets keep ids), the text's glyph."""
+        found = [gid]
+        if text and len(text) == 1 and ord(text) in self.gid_of_char:
+            found.append(self.gid_of_char[ord(text)])
+        return found
+
+    def find(self, source: GlyphTable, gid: int, hints: Sequence[int] = ()) -> int | None:
+        """The glyph of this face with the same advance and outline as ``source``'s ``gid``, or None.
+
+        The hinted glyphs first; else every glyph with the same advance and
+        bounding box, compared by decoded outline.
+        """
+        signature = source.signature(gid)
+        if signature is None:
+            return None
+        for candidate in hints:
+            if self.glyphs.signature(candidate) == signature and source.same(gid, self.glyphs, candidate):
+                return candidate
+        key = source.key(gid)
+        if key is None:
+            return None
+        if key not in self._scanned:
+            self._scanned[key] = next((g for g in self.by_advance.get(key[0], ())
+                                       if self.glyphs.signature(g) == signature and self.glyphs.key(g) == key), None)
+        return self._scanned[key]
+
+    def width(self, gid: int) -> float:
+        """Advance in 1/1000 em."""
+        return self.advances[gid] * 1000 / self.upem
+
+    def descriptor(self) -> dict:
+        """FontDescriptor values (1/1000 em) from the face's tables."""
+        font = self.font
+        scale = 1000 / self.upem
+        head, os2, post = font["head"], font["OS/2"], font["post"]
+        angle = float(post.italicAngle)
+        serif = 2 <= os2.panose.bSerifStyle <= 10 or (os2.sFamilyClass >> 8) in (1, 2, 3, 4, 5, 7)
+        flags = 4 | (2 if serif else 0) | (64 if angle or head.macStyle & 2 else 0) | (1 if post.isFixedPitch else 0)
+        cap = getattr(os2, "sCapHeight", 0) or os2.sTypoAscender * 0.7  # OS/2 version < 2: a guess
+        return {
+            "Flags": flags,
+            "FontBBox": [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
+            "ItalicAngle": Decimal(f"{angle:.2f}").normalize() if angle else 0,
+            "Ascent": round(os2.sTypoAscender * scale),
+            "Descent": round(os2.sTypoDescender * scale),
+            "CapHeight": round(cap * scale),
+            "StemV": 140 if os2.usWeightClass >= 600 else 80,  # conventional: viewers do not use it for TrueType
+        }
+
+
+@lru_cache(maxsize=16)
+def _face(path: str, mtime_ns: int, size: int) -> Face:
+    with _quiet_fonttools():
+        return Face(Path(path))
+
+
+def load_face(path: Path | str) -> Face:
+    """The face at ``path``, parsed once per process (and again if the file changes)."""
+    stat = os.stat(path)
+    return _face(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def subset_program(face: Face, gids: frozenset[int], hinting: bool) -> bytes:
+    """A TrueType subset of ``face`` with glyph ids unchanged (``retain_gids``)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    with _quiet_fonttools():
+        font = TTFont(io.BytesIO(face.data), recalcTimestamp=False, recalcBBoxes=False)  # same outlines, same boxes
+        dropped = ["FFTM", "GPOS", "GSUB", "GDEF", "kern", "DSIG", "JSTF", "BASE", "MATH"]
+        for tag in dropped:
+            if tag in font:
+                del font[tag]  # never parsed: the subset needs no layout tables
+        options = subset.Options()
+        options.retain_gids = True  # glyph ids stay those of the full face: CID = GID
+        options.notdef_outline = True
+        options.name_IDs = []
+        options.hinting = hinting
+        options.drop_tables += dropped
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(gids=sorted(gids | {0}))
+        subsetter.subset(font)
+        out = io.BytesIO()
+        font.save(out)  # recalcTimestamp=False above: same bytes every run
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- new Type0 fonts
+
+
+def font_tag(face: Face, glyphs: Mapping[int, tuple[int, Width, str | None]]) -> str:
+    """Six uppercase letters hashed from the face and the glyph set (subset prefix)."""
+    digest = hashlib.sha256(face.ps_name.encode())
+    for cid in sorted(glyphs):
+        gid, width, text = glyphs[cid]
+        digest.update(f"{cid}:{gid}:{width}:{text or ''};".encode())
+    return "".join(chr(65 + b % 26) for b in digest.digest()[:6])
+
+
+def _utf16_hex(text: str) -> str:
+    return text.encode("utf-16-be", "surrogatepass").hex().upper()
+
+
+def to_unicode_cmap(texts: Mapping[int, str]) -> bytes:
+    """A ToUnicode CMap for 2-byte codes (CIDs) → text."""
+    pairs = sorted((cid, text) for cid, text in texts.items() if text)
+    lines = [
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange",
+    ]
+    for start in range(0, len(pairs), BFCHAR_BLOCK):
+        block = pairs[start:start + BFCHAR_BLOCK]
+        lines.append(f"{len(block)} beginbfchar".encode())
+        lines.extend(f"<{cid:04X}> <{_utf16_hex(text)}>".encode() for cid, text in block)
+        lines.append(b"endbfchar")
+    lines.append(b"endcmap CMapName currentdict /CMap defineresource pop end end")
+    return b"\n".join(lines)
+
+
+def _widths_array(glyphs: Mapping[int, tuple[int, Width, str | None]]) -> Array:
+    """``/W`` in runs of consecutive CIDs: ``c [w1 w2 ...]``."""
+    out = Array()
+    run: list[Width] = []
+    first = previous = -2
+    for cid in sorted(glyphs):
+        if cid != previous + 1 and run:
+            out.extend([first, Array(run)])
+            run = []
+        if not run:
+            first = cid
+        run.append(glyphs[cid][1])
+        previous = cid
+    if run:
+        out.extend([first, Array(run)])
+    return out
+
+
+def embed_type0_font(
+    pdf: pikepdf.Pdf, face: Face, glyphs: Mapping[int, tuple[int, Width, str | None]], *,
+    hinting: bool = False, tag: str | None = None, vertical: tuple[Width, Width] | None = None,
+) -> pikepdf.Object:
+    """Add a Type0 / Identity-H font of ``face`` to ``pdf``; return the indirect font dictionary.
+
+    ``glyphs``: CID → (glyph id in the full face, width in 1/1000 em, text
+    for ToUnicode or None for the face's cmap). CID = glyph id everywhere
+    gives ``CIDToGIDMap /Identity``; otherwise the map is a stream.
+    ``vertical``: (Ascent, Descent) for the descriptor instead of the face's.
+    """
+    tag = tag or font_tag(face, glyphs)
+    base = Name(f"/{tag}+{face.ps_name}")
+    program = subset_program(face, frozenset(gid for gid, _, _ in glyphs.values()), hinting)
+    values = face.descriptor()
+    if vertical is not None:
+        values["Ascent"], values["Descent"] = vertical
+    descriptor = pdf.make_indirect(Dictionary(
+        Type=Name.FontDescriptor, FontName=base, Flags=values["Flags"], FontBBox=Array(values["FontBBox"]),
+        ItalicAngle=values["ItalicAngle"], Ascent=values["Ascent"], Descent=values["Descent"],
+        CapHeight=values["CapHeight"], StemV=values["StemV"], FontFile2=pikepdf.Stream(pdf, program),
+    ))
+    if all(cid == gid for cid, (gid, _, _) in glyphs.items()):
+        cid_to_gid: pikepdf.Object = Name.Identity
+    else:
+        table = bytearray(2 * (max(glyphs) + 1))  # unused CIDs map to glyph 0
+        for cid, (gid, _, _) in glyphs.items():
+            table[2 * cid:2 * cid + 2] = gid.to_bytes(2, "big")
+        cid_to_gid = pdf.make_stream(bytes(table))
+    cid_font = pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.CIDFontType2, BaseFont=base,
+        CIDSystemInfo=Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0),
+        FontDescriptor=descriptor, W=_widths_array(glyphs), DW=1000, CIDToGIDMap=cid_to_gid,
+    ))
+    texts = {}
+    for cid, (gid, _, text) in glyphs.items():
+        if text is None and gid in face.char_of_gid:
+            text = chr(face.char_of_gid[gid])
+        if text:
+            texts[cid] = text
+    return pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.Type0, BaseFont=base, Encoding=Name("/Identity-H"),
+        DescendantFonts=Array([cid_font]), ToUnicode=pikepdf.Stream(pdf, to_unicode_cmap(texts)),
+    ))
+
+
+# --------------------------------------------------------------------------- source fonts
+
+_CMAP_TOKEN = re.compile(rb"<([0-9A-Fa-f\s]*)>|(\[)|(\])|(beginbfchar|endbfchar|beginbfrange|endbfrange)")
+
+
+def _hex(token: bytes) -> bytes:
+    return bytes.fromhex(re.sub(rb"\s", b"", token).decode("ascii"))
+
+
+def parse_to_unicode(data: bytes) -> dict[int, str]:
+    """Code → text of a ToUnicode CMap (``bfchar`` and ``bfrange``, both forms)."""
+    out: dict[int, str] = {}
+    block = None
+    values: list[bytes | list[bytes]] = []
+    array_items: list[bytes] | None = None
+
+    def text_of(raw: bytes) -> str | None:
+        if not raw or len(raw) % 2:
+            return None
+        try:
+            return raw.decode("utf-16-be")
+        except UnicodeDecodeError:
+            return None
+
+    for match in _CMAP_TOKEN.finditer(data):
+        hex_token, open_, close, keyword = match.groups()
+        if keyword is not None:
+            block = keyword[5:] if keyword.startswith(b"begin") else None
+            values = []
+            continue
+        if block is None:
+            continue
+        if open_ is not None:
+            array_items = []
+            continue
+        if close is not None:
+            if array_items is not None:
+                values.append(array_items)
+            array_items = None
+        elif hex_token is not None:
+            try:
+                raw = _hex(hex_token)
+            except ValueError:
+                continue
+            if array_items is not None:
+                array_items.append(raw)
+                continue
+            values.append(raw)
+        else:
+            continue
+        if block == b"bfchar" and len(values) == 2:
+            src, dst = values
+            values = []
+            text = text_of(dst) if isinstance(dst, bytes) else None
+            if isinstance(src, bytes) and src and text is not None:
+                out.setdefault(int.from_bytes(src, "big"), text)
+        elif block == b"bfrange" and len(values) == 3:
+            lo, hi, dst = values
+            values = []
+            if not (isinstance(lo, bytes) and isinstance(hi, bytes) and lo and hi):
+                continue
+            first, last = int.from_bytes(lo, "big"), int.from_bytes(hi, "big")
+            if last < first or last - first > MAX_CID:
+                continue
+            if isinstance(dst, list):
+                for offset, item in enumerate(dst[: last - first + 1]):
+                    text = text_of(item)
+                    if text is not None:
+                        out.setdefault(first + offset, text)
+            else:
+                text = text_of(dst)
+                if text is None:
+                    continue
+                for offset in range(last - first + 1):  # the last UTF-16 unit counts up (as poppler does)
+                    code = ord(text[-1]) + offset
+                    if code > 0xFFFF or 0xD800 <= code <= 0xDFFF and len(text) == 1:
+                        break
+                    out.setdefault(first + offset, text[:-1] + chr(code))
+    return out
+
+
+def _number(value: object) -> Width | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else Decimal(repr(value))
+    return None
+
+
+@lru_cache(maxsize=1)
+def _winansi_table() -> dict[int, int]:
+    table = {}
+    for code in range(0x20, 0x100):
+        try:
+            table[code] = ord(bytes([code]).decode("cp1252"))
+        except UnicodeDecodeError:
+            continue
+    table[0xA0] = 0x20  # WinAnsiEncoding names 0xA0 "space" and 0xAD "hyphen" (PDF 32000, D.2 notes)
+    table[0xAD] = 0x2D
+    table.pop(0x7F, None)
+    return table
+
+
+def _glyph_name_unicode(name: str) -> int | None:
+    from fontTools import agl
+
+    text = agl.toUnicode(name)
+    return ord(text) if len(text) == 1 else None
+
+
+def _encoding_unicodes(encoding: object) -> dict[int, int] | None:
+    """Code → Unicode of a simple font's /Encoding (absent: StandardEncoding), or None if unsupported."""
+    from fontTools.encodings.StandardEncoding import StandardEncoding
+
+    def standard() -> dict[int, int]:
+        out = {}
+        for code, name in enumerate(StandardEncoding):
+            u = _glyph_name_unicode(name) if name != ".notdef" else None
+            if u is not None:
+                out[code] = u
+        return out
+
+    if encoding is None:
+        return standard()
+    base_name, differences = encoding, None
+    if isinstance(encoding, pikepdf.Dictionary):
+        base_name = encoding.get("/BaseEncoding")
+        differences = encoding.get("/Differences")
+    if base_name is None:
+        table = standard()
+    elif base_name == Name.WinAnsiEncoding:
+        table = dict(_winansi_table())
+    elif base_name == Name.StandardEncoding:
+        table = standard()
+    else:
+        return None  # MacRomanEncoding & co: viewers disagree on the details, leave the font alone
+    if differences is not None:
+        if not isinstance(differences, pikepdf.Array):
+            return None
+        code = None
+        for item in differences:
+            if isinstance(item, int) and not isinstance(item, bool):
+                code = item
+            elif isinstance(item, pikepdf.Name) and code is not None:
+                u = _glyph_name_unicode(str(item)[1:])
+                if u is None:
+                    table.pop(code, None)
+                else:
+                    table[code] = u
+                code += 1
+            else:
+                return None
+    return table
+
+
+class SourceFont:
+    """An embedded TrueType-outline font of the PDF: code → glyph, width, text."""
+
+    def __init__(self, font: pikepdf.Dictionary, program, two_byte: bool) -> None:
+        self.font = font
+        self.program = program
+        self.two_byte = two_byte
+        self.upem = int(program["head"].unitsPerEm)
+        self.glyphs = GlyphTable(program)
+        self.glyph_count = len(self.glyphs)
+        to_unicode = font.get("/ToUnicode")
+        try:
+            self.text = parse_to_unicode(to_unicode.read_bytes()) if isinstance(to_unicode, pikepdf.Stream) else {}
+        except pikepdf.PdfError:
+            self.text = {}
+
+    def glyph(self, code: int) -> int | None:
+        raise NotImplementedError
+
+    def width(self, code: int) -> Width | None:
+        raise NotImplementedError
+
+
+
+class SimpleFont(SourceFont):
+    def __init__(self, font, program, codes_to_glyphs: dict[int, int]) -> None:
+        super().__init__(font, program, two_byte=False)
+        self._glyphs = codes_to_glyphs
+        first = font.get("/FirstChar")
+        widths = font.get("/Widths")
+        self._first = first if isinstance(first, int) and not isinstance(first, bool) else None
+        self._widths = list(widths) if isinstance(widths, pikepdf.Array) else []
+
+    def glyph(self, code: int) -> int | None:
+        return self._glyphs.get(code)
+
+    def width(self, code: int) -> Width | None:
+        if self._first is None or not 0 <= code - self._first < len(self._widths):
+            return None  # MissingWidth: rare enough to leave the font alone
+        return _number(self._widths[code - self._first])
+
+
+class CIDFont(SourceFont):
+    def __init__(self, font, program, descendant: pikepdf.Dictionary, cid_to_gid: bytes | None) -> None:
+        super().__init__(font, program, two_byte=True)
+        self._map = cid_to_gid
+        default = _number(descendant.get("/DW", 1000))
+        self._default = default if default is not None else 1000
+        self._widths: dict[int, Width] = {}
+        w = descendant.get("/W")
+        items = list(w) if isinstance(w, pikepdf.Array) else []
+        i = 0
+        while i + 1 < len(items):
+            first, second = items[i], items[i + 1]
+            if not isinstance(first, int) or isinstance(first, bool):
+                break
+            if isinstance(second, pikepdf.Array):
+                for offset, value in enumerate(second):
+                    number = _number(value)
+                    if number is not None:
+                        self._widths.setdefault(first + offset, number)
+                i += 2
+            elif i + 2 < len(items) and isinstance(second, int):
+                number = _number(items[i + 2])
+                if number is not None and 0 <= second - first <= MAX_CID:
+                    for cid in range(first, second + 1):
+                        self._widths.setdefault(cid, number)
+                i += 3
+            else:
+                break
+
+    def glyph(self, code: int) -> int | None:
+        if self._map is None:
+            gid = code
+        elif 2 * code + 2 <= len(self._map):
+            gid = int.from_bytes(self._map[2 * code:2 * code + 2], "big")
+        else:
+            return None
+        return gid if gid < self.glyph_count else None
+
+    def width(self, code: int) -> Width | None:
+        return self._widths.get(code, self._default)
+
+
+def _font_kind(font: pikepdf.Object) -> str | None:
+    """'simple' or 'cid' for a candidate font (embedded TrueType outlines), else None."""
+    if not isinstance(font, pikepdf.Dictionary):
+        return None
+    subtype = font.get("/Subtype")
+    if subtype == Name.TrueType:
+        descriptor = font.get("/FontDescriptor")
+        kind = "simple"
+    elif subtype == Name.Type0 and font.get("/Encoding") == Name("/Identity-H"):
+        descendants = font.get("/DescendantFonts")
+        if not isinstance(descendants, pikepdf.Array) or len(descendants) != 1:
+            return None
+        cid_font = descendants[0]
+        if not isinstance(cid_font, pikepdf.Dictionary) or cid_font.get("/Subtype") != Name.CIDFontType2:
+            return None
+        descriptor = cid_font.get("/FontDescriptor")
+        kind = "cid"
+    else:
+        return None
+    if not isinstance(descriptor, pikepdf.Dictionary) or not isinstance(descriptor.get("/FontFile2"), pikepdf.Stream):
+        return None
+    return kind
+
+
+def _symbolic_glyphs(program) -> dict[int, int] | None:
+    """Code → glyph of a symbolic simple TrueType font: (3,0) (code or 0xF000 + code) or (1,0).
+
+    Where viewers could pick different glyphs (both subtables, or code and
+    0xF000 + code, disagreeing), return None.
+    """
+    cmap = program["cmap"]
+    t30, t10 = cmap.getcmap(3, 0), cmap.getcmap(1, 0)
+    if t30 is None and t10 is None:
+        return None
+    out: dict[int, int] = {}
+    for code in range(256):
+        found = set()
+        if t30 is not None:
+            for u in (code, 0xF000 + code, 0xF100 + code, 0xF200 + code):
+                if u in t30.cmap:
+                    found.add(t30.cmap[u])
+        if t10 is not None and code in t10.cmap:
+            found.add(t10.cmap[code])
+        if len(found) > 1:
+            return None
+        if found:
+            out[code] = program.getGlyphID(found.pop())
+    return out
+
+
+def _encoded_glyphs(font: pikepdf.Dictionary, program) -> dict[int, int] | None:
+    """Code → glyph of a non-symbolic simple TrueType font: encoding → Unicode → (3,1)."""
+    t31 = program["cmap"].getcmap(3, 1)
+    unicodes = _encoding_unicodes(font.get("/Encoding"))
+    if t31 is None or unicodes is None:
+        return None
+    return {code: program.getGlyphID(t31.cmap[u]) for code, u in unicodes.items() if u in t31.cmap}
+
+
+def analyse_font(font: pikepdf.Dictionary, programs: dict[ObjGen, object] | None = None) -> SourceFont | None:
+    """Read an embedded TrueType-outline font; None when it is not one this module can merge."""
+    from fontTools.ttLib import TTFont
+
+    kind = _font_kind(font)
+    if kind is None:
+        return None
+    descendant = font.DescendantFonts[0] if kind == "cid" else None
+    descriptor = (descendant if descendant is not None else font).FontDescriptor
+    stream = descriptor.FontFile2
+    cache = programs if programs is not None else {}
+    key = stream.objgen if stream.is_indirect else (id(stream), 0)
+    if key not in cache:
+        try:
+            program = TTFont(io.BytesIO(stream.read_bytes()), recalcTimestamp=False, recalcBBoxes=False)
+            for tag in ("head", "maxp", "hmtx", "loca", "glyf", *(("cmap",) if kind == "simple" else ())):
+                program[tag]  # parsed now: a broken table leaves the font alone
+            program.getGlyphOrder()
+        except Exception:  # not a TrueType program fontTools can read
+            program = None
+        cache[key] = program
+    program = cache[key]
+    if program is None:
+        return None
+    try:
+        if kind == "cid":
+            mapping = descendant.get("/CIDToGIDMap")
+            if mapping is None or mapping == Name.Identity:
+                table = None
+            elif isinstance(mapping, pikepdf.Stream):
+                table = mapping.read_bytes()
+            else:
+                return None
+            return CIDFont(font, program, descendant, table)
+        flags = descriptor.get("/Flags", 0)
+        symbolic = bool(int(flags) & 4) if isinstance(flags, int) else True
+        if symbolic:
+            if font.get("/Encoding") is not None:
+                return None  # an encoding over a symbolic cmap: viewers differ
+            glyphs = _symbolic_glyphs(program)
+        else:
+            glyphs = _encoded_glyphs(font, program)
+        return SimpleFont(font, program, glyphs) if glyphs is not None else None
+    except Exception:  # a malformed cmap, map or widths
+        return None
+
+
+def match_face(source: SourceFont, codes: Sequence[int], faces: Sequence[Face]) -> tuple[int, dict[int, tuple[int, Width, str | None]]] | None:
+    """(face index, code → (face glyph, width, text)) if every code's glyph is one of a face's, else None."""
+    used = {}
+    for code in codes:
+        gid = source.glyph(code)
+        width = source.width(code)
+        if gid is None or width is None or source.glyphs.signature(gid) is None:
+            return None
+        used[code] = (gid, width, source.text.get(code))
+
+    def likely(face: Face) -> int:  # glyphs whose hinted glyph has the same advance and box: cheap
+        return sum(any(face.glyphs.signature(h) == source.glyphs.signature(gid) for h in face.hints(gid, text))
+                   for gid, _, text in used.values())
+
+    for index in sorted(range(len(faces)), key=lambda i: (-likely(faces[i]), i)):
+        face = faces[index]
+        if face.upem != source.upem:
+            continue
+        mapped: dict[int, tuple[int, Width, str | None]] = {}
+        for code, (gid, width, text) in used.items():
+            found = face.find(source.glyphs, gid, face.hints(gid, text))
+            if found is None:
+                break
+            if abs(float(width) - face.width(found)) > WIDTH_TOLERANCE:
+                return None  # the outlines are the face's but the widths are not: leave it alone
+            mapped[code] = (found, width, text)
+        else:
+            return index, mapped
+    return None
+
+
+# --------------------------------------------------------------------------- content streams
+
+
+class _Unreadable(Exception):
+    pass
+
+
+_INHERITED = "inherited"  # the font a form inherits from whoever paints it
+
+
+@dataclass
+class _FormInfo:
+    inherits_font: bool = False  # shows text before setting a font
+    inherits_resources: bool = False  # no /Resources of its own...
+    shows_text: bool = False  # ...and sets a font or shows text
+
+
+@dataclass
+class _Plan:
+    """How one replaced font's strings are re-encoded."""
+
+    def __init__(self, face: int, cids: dict[int, int], two_byte: bool) -> None:
+        self.face = face
+        self.two_byte = two_byte
+        self._codes = {code: cid.to_bytes(2, "big") for code, cid in cids.items()}
+        self._cache: dict[bytes, pikepdf.String] = {}  # the same words come back again and again
+
+    def encode(self, data: bytes) -> pikepdf.String:
+        found = self._cache.get(data)
+        if found is None:
+            if self.two_byte:
+                codes = struct.unpack(f">{len(data) // 2}H", data)
+            else:
+                codes = data
+            found = self._cache[data] = pikepdf.String(b"".join(map(self._codes.__getitem__, codes)))
+        return found
+
+
+class _Walk:
+    """Visits every content stream once, tracking the font and the word spacing.
+
+    Without plans it collects the codes each candidate font shows and the
+    fonts that must stay; with plans it re-encodes their strings.
+    """
+
+    def __init__(self, pdf: pikepdf.Pdf, plans: dict[ObjGen, _Plan] | None = None) -> None:
+        self.pdf = pdf
+        self.plans = plans
+        self.usage: dict[ObjGen, set[int]] = {}
+        self.shown: Counter[ObjGen] = Counter()  # glyphs shown per font
+        self.fonts: dict[ObjGen, pikepdf.Object] = {}
+        self.kinds: dict[ObjGen, str | None] = {}
+        self.pinned: set[ObjGen] = set()
+        self.forms: dict[ObjGen, _FormInfo] = {}
+        self.assigned: dict[ObjGen, bytes | None] = {}  # page content stream → its (new) content
+        self.writes: list[tuple[pikepdf.Stream, bytes]] = []
+        self.font_dicts: list[pikepdf.Dictionary] = []
+        self._seen_font_dicts: set[ObjGen] = set()
+
+    # ------------------------------------------------------------ contexts
+
+    def run(self) -> None:
+        for page in self.pdf.pages:
+            self._page(page)
+
+    def _fonts(self, resources: object) -> dict[str, pikepdf.Object]:
+        fonts = resources.get("/Font") if isinstance(resources, pikepdf.Dictionary) else None
+        if not isinstance(fonts, pikepdf.Dictionary):
+            return {}
+        if fonts.is_indirect:
+            if fonts.objgen not in self._seen_font_dicts:
+                self._seen_font_dicts.add(fonts.objgen)
+                self.font_dicts.append(fonts)
+        else:
+            self.font_dicts.append(fonts)
+        return {str(name): fonts[name] for name in sorted(fonts.keys())}
+
+    def _track(self, font: object) -> ObjGen | None:
+        if not isinstance(font, pikepdf.Dictionary) or not font.is_indirect:
+            return None
+        og = font.objgen
+        if og not in self.kinds:
+            self.kinds[og] = _font_kind(font)
+            self.fonts[og] = font
+        return og
+
+    def _pin_all(self, fonts: dict[str, pikepdf.Object]) -> None:
+        for font in fonts.values():
+            og = self._track(font)
+            if og is not None:
+                self.pinned.add(og)
+
+    def _page(self, page: pikepdf.Page) -> None:
+        obj = page.obj
+        resources = obj.get("/Resources")
+        if resources is None:
+            resources = page._get_inherited("/Resources")
+        fonts = self._fonts(resources)
+        contents = obj.get("/Contents")
+        if isinstance(contents, pikepdf.Stream):
+            streams = [contents]
+        elif isinstance(contents, pikepdf.Array):
+            streams = [s for s in contents if isinstance(s, pikepdf.Stream)]
+        else:
+            streams = []
+        state: tuple = (None, 0.0)
+        stack: list[tuple] = []
+        replaced: dict[int, pikepdf.Stream] = {}
+        for index, stream in enumerate(streams):
+            try:
+                result, state = self._content(stream, resources, fonts, state, stack, None)
+            except _Unreadable:
+                self._pin_all(fonts)
+                result, state = None, (None, None)
+            if self.plans is None:
+                continue
+            og = stream.objgen
+            if og not in self.assigned:
+                self.assigned[og] = result
+                if result is not None:
+                    self.writes.append((stream, result))
+            elif self.assigned[og] != result:  # shared with a page whose fonts differ: a copy of its own
+                replaced[index] = self.pdf.make_stream(result if result is not None else stream.read_bytes())
+        if replaced:
+            obj.Contents = Array([replaced.get(i, s) for i, s in enumerate(streams)])
+        annots = obj.get("/Annots")
+        for annot in annots if isinstance(annots, pikepdf.Array) else ():
+            appearances = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
+            if not isinstance(appearances, pikepdf.Dictionary):
+                continue
+            for key in ("/N", "/R", "/D"):
+                value = appearances.get(key)
+                if isinstance(value, pikepdf.Stream):
+                    self._form(value, appearance=True)
+                elif isinstance(value, pikepdf.Dictionary):
+                    for state_name in sorted(value.keys()):
+                        if isinstance(value[state_name], pikepdf.Stream):
+                            self._form(value[state_name], appearance=True)
+        self._children(resources, fonts)
+
+    def _children(self, resources: object, fonts: dict[str, pikepdf.Object]) -> None:
+        """Forms, tiling patterns and Type3 glyph procedures listed in ``resources``."""
+        if not isinstance(resources, pikepdf.Dictionary):
+            return
+        for category in ("/XObject", "/Pattern"):
+            entries = resources.get(category)
+            if not isinstance(entries, pikepdf.Dictionary):
+                continue
+            for name in sorted(entries.keys()):
+                item = entries[name]
+                if isinstance(item, pikepdf.Stream) and (item.get("/Subtype") == Name.Form or category == "/Pattern"):
+                    self._form(item, parent_fonts=fonts)
+        for font in fonts.values():
+            if isinstance(font, pikepdf.Dictionary) and font.get("/Subtype") == Name.Type3:
+                procs = font.get("/CharProcs")
+                if isinstance(procs, pikepdf.Dictionary):
+                    own = font.get("/Resources")
+                    for name in sorted(procs.keys()):
+                        if isinstance(procs[name], pikepdf.Stream):
+                            self._form(procs[name], parent_fonts=fonts, resources_of=own)
+
+    def _form(self, stream: pikepdf.Stream, *, parent_fonts: dict | None = None,
+              appearance: bool = False, resources_of: object = ...) -> _FormInfo:
+        og = stream.objgen
+        info = self.forms.get(og)
+        if info is None:
+            info = self.forms[og] = _FormInfo()  # before walking: a form painting itself stops here
+            resources = stream.get("/Resources") if resources_of is ... else resources_of
+            info.inherits_resources = resources is None and not appearance
+            fonts = self._fonts(resources)
+            initial = (None, 0.0) if appearance else (_INHERITED, None)  # appearances start from the default state
+            try:
+                result, _ = self._content(stream, resources, fonts, initial, [], info)
+            except _Unreadable:
+                self._pin_all(fonts)
+                result = None
+            if self.plans is not None and result is not None:
+                self.writes.append((stream, result))
+            self._children(resources, fonts)
+        if info.inherits_resources and info.shows_text and parent_fonts:
+            self._pin_all(parent_fonts)  # its names are looked up in whatever paints it
+        return info
+
+    # ------------------------------------------------------------ operators
+
+    def _content(self, stream: pikepdf.Stream, resources: object, fonts: dict[str, pikepdf.Object],
+                 state: tuple, stack: list[tuple], info: _FormInfo | None) -> tuple[bytes | None, tuple]:
+        """Walk one content stream from ``state``; return (new content or None, state at the end)."""
+        try:  # the survey needs only the operators below; a rewrite needs them all
+            instructions = pikepdf.parse_content_stream(stream, _TRACKED if self.plans is None else "")
+        except (pikepdf.PdfError, ValueError, TypeError) as exc:
+            raise _Unreadable from exc
+        font, tw = state
+        changed = False
+        for index, instruction in enumerate(instructions):
+            if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+                continue
+            op = str(instruction.operator)
+            if op not in _TRACKED_SET:
+                continue
+            operands = instruction.operands
+            if op == "q":
+                stack.append((font, tw))
+            elif op == "Q":
+                if stack:
+                    font, tw = stack.pop()
+            elif op == "Tf":
+                if info is not None:
+                    info.shows_text = True
+                name = operands[0] if operands else None
+                font = self._track(fonts.get(str(name))) if isinstance(name, pikepdf.Name) else None
+            elif op == "Tw":
+                number = _number(operands[0]) if operands else None
+                tw = float(number) if number is not None else None
+            elif op == "gs":
+                font = self._graphics_state(resources, operands, font)
+            elif op == "Do":
+                self._do(resources, operands, fonts, font)
+            else:  # text showing
+                if op == '"':
+                    number = _number(operands[0]) if len(operands) == 3 else None
+                    tw = float(number) if number is not None else None
+                new = self._show(op, operands, font, tw, info)
+                if new is not None:
+                    instructions[index] = pikepdf.ContentStreamInstruction(new, instruction.operator)
+                    changed = True
+        result = pikepdf.unparse_content_stream(instructions) if changed else None
+        return result, (font, tw)
+
+    def _graphics_state(self, resources: object, operands: list, font: object) -> object:
+        states = resources.get("/ExtGState") if isinstance(resources, pikepdf.Dictionary) else None
+        name = operands[0] if operands else None
+        if not isinstance(states, pikepdf.Dictionary) or not isinstance(name, pikepdf.Name) or name not in states:
+            return font
+        gs = states[name]
+        value = gs.get("/Font") if isinstance(gs, pikepdf.Dictionary) else None
+        if not isinstance(value, pikepdf.Array) or len(value) < 1:
+            return font
+        og = self._track(value[0])
+        if og is not None:
+            self.pinned.add(og)  # rewriting the ExtGState too is not worth it: keep that font
+        return og
+
+    def _do(self, resources: object, operands: list, fonts: dict, font: object) -> None:
+        xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+        name = operands[0] if operands else None
+        if not isinstance(xobjects, pikepdf.Dictionary) or not isinstance(name, pikepdf.Name) or name not in xobjects:
+            return
+        xobject = xobjects[name]
+        if not isinstance(xobject, pikepdf.Stream) or xobject.get("/Subtype") != Name.Form:
+            return
+        info = self._form(xobject, parent_fonts=fonts)
+        if info.inherits_font and isinstance(font, tuple):
+            self.pinned.add(font)  # the form shows text in the font of this content
+
+    def _show(self, op: str, operands: list, font: object, tw: float | None, info: _FormInfo | None) -> list | None:
+        """Collect (no plans) or re-encode (plans) one text-showing operation."""
+        if info is not None:
+            info.shows_text = True
+            if font == _INHERITED:
+                info.inherits_font = True
+        if not isinstance(font, tuple) or not operands:
+            return None
+        kind = self.kinds.get(font)
+        if kind is None:
+            return None
+        last = operands[-1]
+        if op == "TJ":
+            if not isinstance(last, pikepdf.Array):
+                return None
+            items = list(last)
+        else:
+            items = [last]
+        if self.plans is None:
+            codes = self.usage.setdefault(font, set())
+            for item in items:
+                if not isinstance(item, pikepdf.String):
+                    continue
+                data = bytes(item)
+                if kind == "cid":
+                    if len(data) % 2:
+                        self.pinned.add(font)  # a dangling byte: viewers differ
+                    codes.update(struct.unpack(f">{len(data) // 2}H", data[:len(data) // 2 * 2]))
+                    self.shown[font] += len(data) // 2
+                else:
+                    if 32 in data and tw != 0:
+                        self.pinned.add(font)  # Tw applies to 1-byte code 32 only, never to CIDs
+                    codes.update(data)
+                    self.shown[font] += len(data)
+            return None
+        plan = self.plans.get(font)
+        if plan is None:
+            return None
+        encoded = [plan.encode(bytes(item)) if isinstance(item, pikepdf.String) else item for item in items]
+        return [*operands[:-1], Array(encoded) if op == "TJ" else encoded[0]]
+
+    # ------------------------------------------------------------ results
+
+    def apply(self, new_fonts: dict[ObjGen, pikepdf.Object]) -> None:
+        for stream, data in self.writes:
+            stream.write(data)
+        for fonts in self.font_dicts:
+            for name in sorted(fonts.keys()):
+                value = fonts[name]
+                if isinstance(value, pikepdf.Dictionary) and value.is_indirect and value.objgen in new_fonts:
+                    fonts[name] = new_fonts[value.objgen]
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _assign_cids(face: Face, uses: list[tuple[int, Width, str | None]]) -> dict[tuple[int, Width, str | None], int]:
+    """CID of each (glyph, width, text) variant: the most used variant of a glyph keeps CID = GID."""
+    counts = Counter(uses)
+    by_glyph: dict[int, list[tuple[int, Width, str | None]]] = {}
+    for variant in counts:
+        by_glyph.setdefault(variant[0], []).append(variant)
+    cids: dict[tuple[int, Width, str | None], int] = {}
+    extra: list[tuple[int, Width, str | None]] = []
+    for gid in sorted(by_glyph):
+        variants = sorted(by_glyph[gid], key=lambda v: (-counts[v], abs(float(v[1]) - face.width(gid)), float(v[1]), v[2] or ""))
+        cids[variants[0]] = gid
+        extra.extend(variants[1:])
+    next_cid = face.glyph_count
+    for variant in sorted(extra, key=lambda v: (v[0], float(v[1]), v[2] or "")):
+        cids[variant] = next_cid
+        next_cid += 1
+    return cids
+
+
+def _vertical_metrics(fonts: list[tuple[pikepdf.Dictionary, int]]) -> tuple[Width, Width] | None:
+    """(Ascent, Descent) of the source descriptors showing the most glyphs.
+
+    Text extractors build lines from them (poppler takes 0 as "unknown" and
+    uses its defaults), so keeping the sources' values keeps pdftotext's
+    output what it was, where the face's own values would regroup table cells.
+    """
+    votes: Counter[tuple[Width, Width]] = Counter()
+    for font, shown in fonts:
+        holder = font.DescendantFonts[0] if font.get("/Subtype") == Name.Type0 else font
+        descriptor = holder.get("/FontDescriptor")
+        if isinstance(descriptor, pikepdf.Dictionary):
+            ascent, descent = _number(descriptor.get("/Ascent")), _number(descriptor.get("/Descent"))
+            if ascent is not None and descent is not None:
+                votes[(ascent, descent)] += shown
+    if not votes:
+        return None
+    return max(sorted(votes), key=lambda pair: votes[pair])  # ties: the smallest pair, for stable output
+
+
+def merge_font_subsets(pdf: pikepdf.Pdf, faces: Sequence[Path] | None = None) -> int:
+    """Replace the embedded subsets of ``faces`` (default: the shipped fonts) by one font per face.
+
+    Returns the number of font dictionaries replaced.
+    """
+    with _quiet_fonttools():
+        loaded = [load_face(path) for path in (faces if faces is not None else shipped_faces())]
+        if not loaded:
+            return 0
+        survey = _Walk(pdf)
+        survey.run()
+        programs: dict[ObjGen, object] = {}
+        matched: dict[ObjGen, tuple[int, dict[int, tuple[int, Width, str | None]]]] = {}
+        for og in sorted(survey.usage):
+            codes = survey.usage[og]
+            if og in survey.pinned or not codes or survey.kinds.get(og) is None:
+                continue
+            source = analyse_font(survey.fonts[og], programs)
+            if source is None:
+                continue
+            found = match_face(source, sorted(codes), loaded)
+            if found is not None:
+                matched[og] = found
+        if not matched:
+            return 0
+        plans: dict[ObjGen, _Plan] = {}
+        new_by_face: dict[int, pikepdf.Object] = {}
+        for index, face in enumerate(loaded):
+            fonts = [og for og in sorted(matched) if matched[og][0] == index]
+            if not fonts:
+                continue
+            uses = [matched[og][1][code] for og in fonts for code in sorted(matched[og][1])]
+            cids = _assign_cids(face, uses)
+            if max(cids.values()) > MAX_CID:
+                continue  # more width/text variants than 2-byte codes: leave this face's fonts alone
+            glyphs = {cid: variant for variant, cid in cids.items()}
+            new_by_face[index] = embed_type0_font(pdf, face, glyphs, vertical=_vertical_metrics(
+                [(survey.fonts[og], survey.shown[og]) for og in fonts]))
+            for og in fonts:
+                mapping = matched[og][1]
+                plans[og] = _Plan(index, {code: cids[mapping[code]] for code in mapping},
+                                  two_byte=survey.kinds[og] == "cid")
+        rewrite = _Walk(pdf, plans)
+        rewrite.run()
+        rewrite.apply({og: new_by_face[plan.face] for og, plan in plans.items()})
+    return len(plans)
+
+
+__all__ = [
+    "Face", "analyse_font", "embed_type0_font", "font_tag", "load_face", "match_face",
+    "merge_font_subsets", "parse_to_unicode", "shipped_faces", "subset_program", "to_unicode_cmap",
+]
