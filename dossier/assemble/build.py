@@ -1,6 +1,7 @@
 """Assembling a dossier: preflight, two passes (count, then cover + contents
-with real page numbers), merge, bookmarks, stamps, de-duplication, metadata,
-manifest; written atomically under a folder lock, byte-reproducible."""
+with real page numbers), merge, bookmarks, stamps, one font per shipped face,
+de-duplication, metadata, manifest; written atomically under a folder lock,
+byte-reproducible."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from ..errors import Problem, build_error, input_error
 from ..files import TMP_PREFIX
 from ..render.html import render_html_bytes
 from .dedupe import dedupe_objects
+from .fontmerge import merge_font_subsets
 from .kinds import DossierKind, PartDef, load_kind
 from .lock import output_lock
 from .photos import photos_pdf
@@ -386,6 +388,7 @@ def _assemble_pdf(
     _outline(out, parts, contents_first)
     stamp_pages(out, draft=spec.draft)
     if spec.dedupe:
+        merge_font_subsets(out)  # every part's Liberation Serif subsets → one font per face
         dedupe_objects(out)
     metadata = _metadata(out, spec, kind, epoch)
     buffer = io.BytesIO()
@@ -475,8 +478,12 @@ def assemble_dossier(spec: DossierSpec) -> AssemblyResult:
     WeasyPrint showing each part's real first page; everything is merged in the
     kind's order; bookmarks (annexes and photos nested under their part) and
     contents links are added; every page is stamped ``Trang n/N`` (see
-    :func:`~dossier.assemble.stamp.page_number_convention`); identical fonts
-    and images are merged; metadata (title, author, subject, keywords, /Lang
+    :func:`~dossier.assemble.stamp.page_number_convention`); the subsets of
+    the shipped Liberation Serif faces that every part embeds (LibreOffice,
+    WeasyPrint, the stamps) become one font per face, identified by glyph
+    outlines, with the text re-encoded (:mod:`~dossier.assemble.fontmerge`;
+    other fonts are left as they are); identical objects (fonts, images) are
+    then stored once; metadata (title, author, subject, keywords, /Lang
     vi, dates from ``spec.epoch()``) are set and the file ID is a hash of the
     content, so the same inputs give the same bytes. The PDF and the manifest
     are written atomically while holding the output folder's lock.
