@@ -23,7 +23,10 @@ module does, in four steps:
    fontTools subset of the face with ``retain_gids`` (CID = GID of the full
    face, ``CIDToGIDMap /Identity``), ``/W`` with the sources' own widths,
    a ``ToUnicode`` lifted from the sources' (falling back to the face's
-   cmap), a descriptor from the face and a tag hashed from the glyph set.
+   cmap), a descriptor from the face (but Ascent/Descent of the sources
+   showing the most glyphs: text extractors group lines with them) and a
+   tag hashed from the glyph set. No hinting: WeasyPrint drops it too, and
+   it would double the font bytes for renderers that mostly ignore it.
    The sources do not round widths alike (LibreOffice truncates 722.17 to
    722 and 666.5 to 666, WeasyPrint and the stamps round to 667), and a
    glyph placed with another width moves every glyph after it. So a glyph
@@ -73,7 +76,12 @@ TEXT_SHOW = frozenset({"Tj", "TJ", "'", '"'})
 _TRACKED_SET = TEXT_SHOW | {"q", "Q", "Tf", "Tw", "gs", "Do"}
 _TRACKED = " ".join(sorted(_TRACKED_SET))  # parse_content_stream keeps only these operators
 MAX_CID = 0xFFFF
+LIKELY_SAMPLE = 24  # glyphs looked at to guess which face to try first
 BFCHAR_BLOCK = 100  # entries per beginbfchar block (the CMap limit)
+
+_PDF_OBJECT = type(pikepdf.String(""))  # pikepdf.Object: what strings (and names, arrays...) come back as
+_STRING = pikepdf.ObjectType.string
+_LITTLE_ENDIAN = array("H", [1]).tobytes() == b"\x01\x00"
 
 ObjGen = tuple[int, int]
 Width = int | Decimal
@@ -103,68 +111,160 @@ MAX_COMPONENT_DEPTH = 8
 Outline = tuple[array, array, list[int], bytes]  # xs, ys, contour ends, on-curve bits
 
 
+class _GidNames:
+    """Stands for the glyf table fontTools decodes a glyph against: components keep their glyph ids."""
+
+    extended = False  # 16-bit glyph ids (fontTools' glyf.extended)
+
+    @staticmethod
+    def getGlyphName(gid: int) -> int:  # noqa: N802 (fontTools' name)
+        return int(gid)
+
+
+def open_program(data: bytes):
+    """A TTFont over ``data`` whose tables stay raw until asked for; glyph names are
+    synthetic (``g<id>``), so neither ``post`` nor ``glyf`` is decoded to learn them."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+    count = struct.unpack(">H", font.reader["maxp"][4:6])[0]
+    font.setGlyphOrder([f"g{i}" for i in range(count)])
+    return font
+
+
+def gid_of_name(name: str) -> int:
+    """The glyph id behind a synthetic name of :func:`open_program`."""
+    return int(name[1:])
+
+
+def _points_length(data: bytes, start: int, count: int) -> int:
+    """Bytes of a simple glyph's flags and coordinates for ``count`` points, from ``start``."""
+    at, seen, size = start, 0, 0
+    while seen < count:
+        flag = data[at]
+        at += 1
+        repeat = 1
+        if flag & 0x08:
+            repeat += data[at]
+            at += 1
+        size += repeat * ((1 if flag & 0x02 else 0 if flag & 0x10 else 2) + (1 if flag & 0x04 else 0 if flag & 0x20 else 2))
+        seen += repeat
+    if at + size - start > len(data) - start:
+        raise ValueError("glyph data too short")
+    return at - start + size
+
+
+_SHAPE_FLAGS = 0x0001 | 0x0002 | 0x0008 | 0x0040 | 0x0080 | 0x0800 | 0x1000  # not hinting nor metrics bits
+
+
+def _components(data: bytes) -> list[tuple[int, bytes, int]]:
+    """A composite glyph's records: (flags that change the shape, offsets and transform, glyph id)."""
+    records, at = [], 10
+    while True:
+        flags, gid = struct.unpack(">HH", data[at:at + 4])
+        size = (4 if flags & 0x0001 else 2) + (2 if flags & 0x0008 else 4 if flags & 0x0040 else 8 if flags & 0x0080 else 0)
+        if at + 4 + size > len(data):
+            raise ValueError("composite glyph too short")
+        records.append((flags & _SHAPE_FLAGS, data[at + 4:at + 4 + size], gid))
+        at += 4 + size
+        if not flags & 0x0020:  # MORE_COMPONENTS
+            return records
+
+
 class GlyphTable:
     """The glyphs of one TrueType program, compared by outline and advance.
 
-    Glyphs are decoded from private copies of their raw data (the table's
-    own glyphs stay raw), composites decomposed with their components'
-    transforms, and every result is cached.
+    Read straight from the raw ``head``, ``maxp``, ``hhea``, ``hmtx``,
+    ``loca`` and ``glyf`` tables; a glyph is decoded (fontTools) only when
+    compared, composites decomposed with their components' transforms, and
+    every result is cached.
     """
 
     def __init__(self, font) -> None:
-        self.font = font
-        self.order = font.getGlyphOrder()
-        self.hmtx = font["hmtx"]
-        self.glyf = font["glyf"]
-        self._raw: dict[int, tuple[tuple[int, ...], bytes | None] | None] = {}
+        reader = font.reader
+        head, hhea = reader["head"], reader["hhea"]
+        self.upem = struct.unpack(">H", head[18:20])[0]
+        long_offsets = struct.unpack(">h", head[50:52])[0] == 1
+        self.count = struct.unpack(">H", reader["maxp"][4:6])[0]
+        metrics = min(struct.unpack(">H", hhea[34:36])[0], self.count)
+        hmtx = reader["hmtx"]
+        if metrics < 1 or len(hmtx) < 4 * metrics:
+            raise ValueError("hmtx too short")
+        advances = list(struct.unpack(f">{metrics}H", b"".join(hmtx[4 * i:4 * i + 2] for i in range(metrics))))
+        self.advances = advances + [advances[-1]] * (self.count - metrics)
+        loca = array("I" if long_offsets else "H", reader["loca"][:(self.count + 1) * (4 if long_offsets else 2)])
+        if _LITTLE_ENDIAN:
+            loca.byteswap()
+        if len(loca) != self.count + 1:
+            raise ValueError("loca too short")
+        self.offsets = loca if long_offsets else array("I", (2 * v for v in loca))
+        self.glyf = reader["glyf"]
+        self._raw: dict[int, tuple[tuple[int, ...], bytes | list | None] | None] = {}
+        self._boxes: dict[int, tuple[int, ...] | None] = {}
         self._keys: dict[int, GlyphKey | None] = {}
-        self._outlines: dict[str, Outline] = {}
+        self._outlines: dict[int, Outline] = {}
 
     def __len__(self) -> int:
-        return len(self.order)
+        return self.count
 
-    def _raw_data(self, name: str) -> bytes:
-        glyph = self.glyf.glyphs[name]
-        data = getattr(glyph, "data", None)
-        return data if data is not None else glyph.compile(self.glyf)
+    def _raw_data(self, gid: int) -> bytes:
+        start, end = self.offsets[gid], self.offsets[gid + 1]
+        if not start <= end <= len(self.glyf):
+            raise ValueError("glyph outside the glyf table")
+        return self.glyf[start:end]
 
-    def _header(self, gid: int) -> tuple[tuple[int, ...], bytes | None] | None:
-        """(advance and bounding box, simple glyph's point data without instructions or None)."""
+    def _header(self, gid: int) -> tuple[tuple[int, ...], bytes | list | None] | None:
+        """(advance and bounding box, what to compare without decoding, or None).
+
+        A simple glyph: its encoded points (contour ends, flags, coordinates)
+        without the hinting instructions or the padding. A composite: its
+        component records (flags that change the shape, offsets, transform,
+        component glyph id), to be compared component by component.
+        """
         if gid not in self._raw:
             try:
-                name = self.order[gid]
-                advance = int(self.hmtx[name][0])
-                data = self._raw_data(name)
+                advance = self.advances[gid]
+                data = self._raw_data(gid)
                 if len(data) < 10:
                     self._raw[gid] = ((advance,), b"")
                 else:
                     contours, *box = struct.unpack(">h4h", data[:10])
-                    points = None
-                    if contours > 0:  # skip the hinting instructions: they do not change the outline
+                    if contours > 0:
                         at = 10 + 2 * contours
-                        length = struct.unpack(">H", data[at:at + 2])[0]
-                        points = data[:2] + data[10:at] + data[at + 2 + length:]
-                    self._raw[gid] = ((advance, *box), points)
-            except Exception:  # a malformed embedded program: fontTools raises anything
+                        count = struct.unpack(">H", data[at - 2:at])[0] + 1
+                        start = at + 2 + struct.unpack(">H", data[at:at + 2])[0]  # after the instructions
+                        shape: bytes | list | None = data[:at] + data[start:start + _points_length(data, start, count)]
+                    elif contours < 0:
+                        shape = _components(data)
+                    else:
+                        shape = None
+                    self._raw[gid] = ((advance, *box), shape)
+            except (ValueError, IndexError, struct.error):
                 self._raw[gid] = None
         return self._raw[gid]
 
     def signature(self, gid: int) -> tuple[int, ...] | None:
         """Advance and bounding box from the glyph header: a cheap pre-filter."""
-        if not 0 <= gid < len(self.order):
-            return None
-        header = self._header(gid)
-        return header[0] if header is not None else None
+        if gid not in self._boxes:
+            box = None
+            if 0 <= gid < self.count:
+                start, end = self.offsets[gid], self.offsets[gid + 1]
+                if end - start < 10:
+                    box = (self.advances[gid],) if start <= end <= len(self.glyf) else None
+                elif end <= len(self.glyf):
+                    box = (self.advances[gid], *struct.unpack(">4h", self.glyf[start + 2:start + 10]))
+            self._boxes[gid] = box
+        return self._boxes[gid]
 
-    def _outline(self, name: str, depth: int = 0) -> Outline:
-        if name in self._outlines:
-            return self._outlines[name]
-        if depth > MAX_COMPONENT_DEPTH:
-            raise ValueError("composite glyphs nested too deep")
+    def _outline(self, gid: int, depth: int = 0) -> Outline:
+        if gid in self._outlines:
+            return self._outlines[gid]
+        if depth > MAX_COMPONENT_DEPTH or not 0 <= gid < self.count:
+            raise ValueError("bad component")
         from fontTools.ttLib.tables._g_l_y_f import Glyph
 
-        glyph = Glyph(self._raw_data(name))
-        glyph.expand(self.glyf)
+        glyph = Glyph(self._raw_data(gid))
+        glyph.expand(_GidNames)
         if glyph.numberOfContours == 0:
             outline: Outline = (array("d"), array("d"), [], b"")
         elif glyph.numberOfContours > 0:
@@ -191,17 +291,17 @@ class GlyphTable:
                 ends.extend(e + base for e in cends)
                 on += con
             outline = (array("d", [x + 0.0 for x in xs]), array("d", [y + 0.0 for y in ys]), ends, bytes(on))
-        self._outlines[name] = outline
+        self._outlines[gid] = outline
         return outline
 
     def key(self, gid: int) -> GlyphKey | None:
         """Advance and hash of the decomposed outline, or None if the glyph cannot be read."""
         if gid not in self._keys:
-            header = self._header(gid) if 0 <= gid < len(self.order) else None
+            header = self._header(gid) if 0 <= gid < self.count else None
             key = None
             if header is not None:
                 try:
-                    xs, ys, ends, on = self._outline(self.order[gid])
+                    xs, ys, ends, on = self._outline(gid)
                     digest = hashlib.blake2b(xs.tobytes(), digest_size=16)
                     digest.update(ys.tobytes())
                     digest.update(array("i", ends).tobytes())
@@ -212,13 +312,23 @@ class GlyphTable:
             self._keys[gid] = key
         return self._keys[gid]
 
+    def _same_shape(self, gid: int, other: GlyphTable, other_gid: int, depth: int = 0) -> bool:
+        """Whether the two glyphs are encoded alike (components compared alike, whatever their ids)."""
+        a, b = self._header(gid), other._header(other_gid)
+        if a is None or b is None or a[0][1:] != b[0][1:] or a[1] is None or b[1] is None:
+            return False
+        if isinstance(a[1], bytes) or isinstance(b[1], bytes):
+            return a[1] == b[1]
+        return (depth < MAX_COMPONENT_DEPTH and len(a[1]) == len(b[1])
+                and all(x[:2] == y[:2] and self._same_shape(x[2], other, y[2], depth + 1) for x, y in zip(a[1], b[1])))
+
     def same(self, gid: int, other: GlyphTable, other_gid: int) -> bool:
         """Whether two glyphs have the same advance and outline."""
         a, b = self._header(gid), other._header(other_gid)
         if a is None or b is None or a[0] != b[0]:
             return False
-        if a[1] is not None and a[1] == b[1]:
-            return True  # the same encoded points: no need to decode them
+        if self._same_shape(gid, other, other_gid):
+            return True  # encoded alike: no need to decode them
         key = self.key(gid)
         return key is not None and key == other.key(other_gid)
 
@@ -230,28 +340,25 @@ class Face:
     """A shipped TrueType face, its glyphs hashed on demand."""
 
     def __init__(self, path: Path) -> None:
-        from fontTools.ttLib import TTFont
-
         self.path = path
         self.data = path.read_bytes()
-        font = TTFont(io.BytesIO(self.data), recalcTimestamp=False)
+        font = open_program(self.data)
         self.font = font
-        self.glyph_count = len(font.getGlyphOrder())
-        self.upem = int(font["head"].unitsPerEm)
-        hmtx = font["hmtx"]
-        self.advances = [int(hmtx[name][0]) for name in font.getGlyphOrder()]
+        self.glyphs = GlyphTable(font)
+        self.glyph_count = len(self.glyphs)
+        self.upem = self.glyphs.upem
+        self.advances = self.glyphs.advances
         self.by_advance: dict[int, list[int]] = {}
         for gid, advance in enumerate(self.advances):
             self.by_advance.setdefault(advance, []).append(gid)
         cmap = font.getBestCmap() or {}
-        self.gid_of_char = {u: font.getGlyphID(n) for u, n in cmap.items()}
+        self.gid_of_char = {u: gid_of_name(n) for u, n in cmap.items()}
         self.char_of_gid: dict[int, int] = {}
         for u in sorted(cmap):
             self.char_of_gid.setdefault(self.gid_of_char[u], u)  # the lowest code point
         names = font["name"]
         ps_name = names.getDebugName(6) if names else None
         self.ps_name = re.sub(r"[^A-Za-z0-9._-]", "", ps_name or path.stem) or "Font"
-        self.glyphs = GlyphTable(font)
         self._scanned: dict[GlyphKey, int | None] = {}
 
     def hints(self, gid: int, text: str | None) -> list[int]:
@@ -289,10 +396,11 @@ class Face:
         """FontDescriptor values (1/1000 em) from the face's tables."""
         font = self.font
         scale = 1000 / self.upem
-        head, os2, post = font["head"], font["OS/2"], font["post"]
-        angle = float(post.italicAngle)
+        head, os2 = font["head"], font["OS/2"]
+        italic_angle, fixed_pitch = struct.unpack(">i4xI", font.reader["post"][4:16])  # post's names are not needed
+        angle = italic_angle / 65536
         serif = 2 <= os2.panose.bSerifStyle <= 10 or (os2.sFamilyClass >> 8) in (1, 2, 3, 4, 5, 7)
-        flags = 4 | (2 if serif else 0) | (64 if angle or head.macStyle & 2 else 0) | (1 if post.isFixedPitch else 0)
+        flags = 4 | (2 if serif else 0) | (64 if angle or head.macStyle & 2 else 0) | (1 if fixed_pitch else 0)
         cap = getattr(os2, "sCapHeight", 0) or os2.sTypoAscender * 0.7  # OS/2 version < 2: a guess
         return {
             "Flags": flags,
@@ -607,8 +715,8 @@ class SourceFont:
         self.font = font
         self.program = program
         self.two_byte = two_byte
-        self.upem = int(program["head"].unitsPerEm)
-        self.glyphs = GlyphTable(program)
+        self.glyphs = program.glyph_table
+        self.upem = self.glyphs.upem
         self.glyph_count = len(self.glyphs)
         to_unicode = font.get("/ToUnicode")
         try:
@@ -621,7 +729,6 @@ class SourceFont:
 
     def width(self, code: int) -> Width | None:
         raise NotImplementedError
-
 
 
 class SimpleFont(SourceFont):
@@ -730,7 +837,7 @@ def _symbolic_glyphs(program) -> dict[int, int] | None:
         if len(found) > 1:
             return None
         if found:
-            out[code] = program.getGlyphID(found.pop())
+            out[code] = gid_of_name(found.pop())
     return out
 
 
@@ -740,13 +847,11 @@ def _encoded_glyphs(font: pikepdf.Dictionary, program) -> dict[int, int] | None:
     unicodes = _encoding_unicodes(font.get("/Encoding"))
     if t31 is None or unicodes is None:
         return None
-    return {code: program.getGlyphID(t31.cmap[u]) for code, u in unicodes.items() if u in t31.cmap}
+    return {code: gid_of_name(t31.cmap[u]) for code, u in unicodes.items() if u in t31.cmap}
 
 
 def analyse_font(font: pikepdf.Dictionary, programs: dict[ObjGen, object] | None = None) -> SourceFont | None:
     """Read an embedded TrueType-outline font; None when it is not one this module can merge."""
-    from fontTools.ttLib import TTFont
-
     kind = _font_kind(font)
     if kind is None:
         return None
@@ -757,10 +862,10 @@ def analyse_font(font: pikepdf.Dictionary, programs: dict[ObjGen, object] | None
     key = stream.objgen if stream.is_indirect else (id(stream), 0)
     if key not in cache:
         try:
-            program = TTFont(io.BytesIO(stream.read_bytes()), recalcTimestamp=False, recalcBBoxes=False)
-            for tag in ("head", "maxp", "hmtx", "loca", "glyf", *(("cmap",) if kind == "simple" else ())):
-                program[tag]  # parsed now: a broken table leaves the font alone
-            program.getGlyphOrder()
+            program = open_program(stream.read_bytes())
+            program.glyph_table = GlyphTable(program)
+            if kind == "simple":
+                program["cmap"]  # parsed now: a broken table leaves the font alone
         except Exception:  # not a TrueType program fontTools can read
             program = None
         cache[key] = program
@@ -800,9 +905,11 @@ def match_face(source: SourceFont, codes: Sequence[int], faces: Sequence[Face]) 
             return None
         used[code] = (gid, width, source.text.get(code))
 
+    sample = list(used.values())[:LIKELY_SAMPLE]
+
     def likely(face: Face) -> int:  # glyphs whose hinted glyph has the same advance and box: cheap
         return sum(any(face.glyphs.signature(h) == source.glyphs.signature(gid) for h in face.hints(gid, text))
-                   for gid, _, text in used.values())
+                   for gid, _, text in sample)
 
     for index in sorted(range(len(faces)), key=lambda i: (-likely(faces[i]), i)):
         face = faces[index]
@@ -852,7 +959,9 @@ class _Plan:
         found = self._cache.get(data)
         if found is None:
             if self.two_byte:
-                codes = struct.unpack(f">{len(data) // 2}H", data)
+                codes = array("H", data)
+                if _LITTLE_ENDIAN:
+                    codes.byteswap()
             else:
                 codes = data
             found = self._cache[data] = pikepdf.String(b"".join(map(self._codes.__getitem__, codes)))
@@ -877,6 +986,7 @@ class _Walk:
         self.forms: dict[ObjGen, _FormInfo] = {}
         self.assigned: dict[ObjGen, bytes | None] = {}  # page content stream → its (new) content
         self.writes: list[tuple[pikepdf.Stream, bytes]] = []
+        self.contents: list[tuple[pikepdf.Dictionary, Array]] = []  # pages given copies of shared streams
         self.font_dicts: list[pikepdf.Dictionary] = []
         self._seen_font_dicts: set[ObjGen] = set()
 
@@ -945,7 +1055,7 @@ class _Walk:
             elif self.assigned[og] != result:  # shared with a page whose fonts differ: a copy of its own
                 replaced[index] = self.pdf.make_stream(result if result is not None else stream.read_bytes())
         if replaced:
-            obj.Contents = Array([replaced.get(i, s) for i, s in enumerate(streams)])
+            self.contents.append((obj, Array([replaced.get(i, s) for i, s in enumerate(streams)])))
         annots = obj.get("/Annots")
         for annot in annots if isinstance(annots, pikepdf.Array) else ():
             appearances = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
@@ -1094,19 +1204,22 @@ class _Walk:
             items = list(last)
         else:
             items = [last]
+        # numbers come back as int/Decimal; a cheap type test, then the PDF type of the rest
+        strings = [i for i, item in enumerate(items) if type(item) is _PDF_OBJECT and item._type_code == _STRING]
         if self.plans is None:
             codes = self.usage.setdefault(font, set())
-            for item in items:
-                if not isinstance(item, pikepdf.String):
-                    continue
-                data = bytes(item)
+            for i in strings:
+                data = bytes(items[i])
                 if kind == "cid":
                     if len(data) % 2:
                         self.pinned.add(font)  # a dangling byte: viewers differ
-                    codes.update(struct.unpack(f">{len(data) // 2}H", data[:len(data) // 2 * 2]))
-                    self.shown[font] += len(data) // 2
+                    pairs = array("H", data[:len(data) // 2 * 2])
+                    if _LITTLE_ENDIAN:
+                        pairs.byteswap()
+                    codes.update(pairs)
+                    self.shown[font] += len(pairs)
                 else:
-                    if 32 in data and tw != 0:
+                    if tw != 0 and 32 in data:
                         self.pinned.add(font)  # Tw applies to 1-byte code 32 only, never to CIDs
                     codes.update(data)
                     self.shown[font] += len(data)
@@ -1114,14 +1227,18 @@ class _Walk:
         plan = self.plans.get(font)
         if plan is None:
             return None
-        encoded = [plan.encode(bytes(item)) if isinstance(item, pikepdf.String) else item for item in items]
-        return [*operands[:-1], Array(encoded) if op == "TJ" else encoded[0]]
+        for i in strings:
+            items[i] = plan.encode(bytes(items[i]))
+        return [*operands[:-1], Array(items) if op == "TJ" else items[0]]
 
     # ------------------------------------------------------------ results
 
     def apply(self, new_fonts: dict[ObjGen, pikepdf.Object]) -> None:
+        """Write the new contents and point the font names at the new fonts (nothing changes before)."""
         for stream, data in self.writes:
             stream.write(data)
+        for page, contents in self.contents:
+            page.Contents = contents
         for fonts in self.font_dicts:
             for name in sorted(fonts.keys()):
                 value = fonts[name]
@@ -1174,7 +1291,10 @@ def _vertical_metrics(fonts: list[tuple[pikepdf.Dictionary, int]]) -> tuple[Widt
 def merge_font_subsets(pdf: pikepdf.Pdf, faces: Sequence[Path] | None = None) -> int:
     """Replace the embedded subsets of ``faces`` (default: the shipped fonts) by one font per face.
 
-    Returns the number of font dictionaries replaced.
+    ``pdf`` is changed in place: new font objects are added, then content
+    streams and font resources are rewritten in one last step; the old fonts
+    are left unreferenced (qpdf does not write them). Returns the number of
+    font dictionaries replaced (0: nothing changed).
     """
     with _quiet_fonttools():
         loaded = [load_face(path) for path in (faces if faces is not None else shipped_faces())]
