@@ -76,6 +76,7 @@ TEXT_SHOW = frozenset({"Tj", "TJ", "'", '"'})
 _TRACKED_SET = TEXT_SHOW | {"q", "Q", "Tf", "Tw", "gs", "Do"}
 _TRACKED = " ".join(sorted(_TRACKED_SET))  # parse_content_stream keeps only these operators
 MAX_CID = 0xFFFF
+PROGRAM_CACHE = 16  # parsed font programs kept while identifying fonts
 LIKELY_SAMPLE = 24  # glyphs looked at to guess which face to try first
 BFCHAR_BLOCK = 100  # entries per beginbfchar block (the CMap limit)
 
@@ -121,14 +122,18 @@ class _GidNames:
         return int(gid)
 
 
-def open_program(data: bytes):
-    """A TTFont over ``data`` whose tables stay raw until asked for; glyph names are
-    synthetic (``g<id>``), so neither ``post`` nor ``glyf`` is decoded to learn them."""
+def open_program(data: bytes, *, names: bool = False):
+    """A TTFont over ``data`` whose tables stay raw until asked for.
+
+    ``names``: give glyphs synthetic names (``g<id>``) so that tables that
+    name glyphs (cmap) can be read without decoding ``post`` or ``glyf``.
+    """
     from fontTools.ttLib import TTFont
 
     font = TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
-    count = struct.unpack(">H", font.reader["maxp"][4:6])[0]
-    font.setGlyphOrder([f"g{i}" for i in range(count)])
+    if names:
+        count = struct.unpack(">H", font.reader["maxp"][4:6])[0]
+        font.setGlyphOrder([f"g{i}" for i in range(count)])
     return font
 
 
@@ -190,8 +195,7 @@ class GlyphTable:
         hmtx = reader["hmtx"]
         if metrics < 1 or len(hmtx) < 4 * metrics:
             raise ValueError("hmtx too short")
-        advances = list(struct.unpack(f">{metrics}H", b"".join(hmtx[4 * i:4 * i + 2] for i in range(metrics))))
-        self.advances = advances + [advances[-1]] * (self.count - metrics)
+        self._hmtx, self._metrics = hmtx, metrics
         loca = array("I" if long_offsets else "H", reader["loca"][:(self.count + 1) * (4 if long_offsets else 2)])
         if _LITTLE_ENDIAN:
             loca.byteswap()
@@ -206,6 +210,10 @@ class GlyphTable:
 
     def __len__(self) -> int:
         return self.count
+
+    def advance(self, gid: int) -> int:
+        """Advance width in font units (glyphs past numberOfHMetrics repeat the last one)."""
+        return struct.unpack_from(">H", self._hmtx, 4 * min(gid, self._metrics - 1))[0]
 
     def _raw_data(self, gid: int) -> bytes:
         start, end = self.offsets[gid], self.offsets[gid + 1]
@@ -223,7 +231,7 @@ class GlyphTable:
         """
         if gid not in self._raw:
             try:
-                advance = self.advances[gid]
+                advance = self.advance(gid)
                 data = self._raw_data(gid)
                 if len(data) < 10:
                     self._raw[gid] = ((advance,), b"")
@@ -250,9 +258,9 @@ class GlyphTable:
             if 0 <= gid < self.count:
                 start, end = self.offsets[gid], self.offsets[gid + 1]
                 if end - start < 10:
-                    box = (self.advances[gid],) if start <= end <= len(self.glyf) else None
+                    box = (self.advance(gid),) if start <= end <= len(self.glyf) else None
                 elif end <= len(self.glyf):
-                    box = (self.advances[gid], *struct.unpack(">4h", self.glyf[start + 2:start + 10]))
+                    box = (self.advance(gid), *struct.unpack(">4h", self.glyf[start + 2:start + 10]))
             self._boxes[gid] = box
         return self._boxes[gid]
 
@@ -342,12 +350,12 @@ class Face:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.data = path.read_bytes()
-        font = open_program(self.data)
+        font = open_program(self.data, names=True)
         self.font = font
         self.glyphs = GlyphTable(font)
         self.glyph_count = len(self.glyphs)
         self.upem = self.glyphs.upem
-        self.advances = self.glyphs.advances
+        self.advances = [self.glyphs.advance(gid) for gid in range(self.glyph_count)]
         self.by_advance: dict[int, list[int]] = {}
         for gid, advance in enumerate(self.advances):
             self.by_advance.setdefault(advance, []).append(gid)
@@ -862,7 +870,7 @@ def analyse_font(font: pikepdf.Dictionary, programs: dict[ObjGen, object] | None
     key = stream.objgen if stream.is_indirect else (id(stream), 0)
     if key not in cache:
         try:
-            program = open_program(stream.read_bytes())
+            program = open_program(stream.read_bytes(), names=kind == "simple")
             program.glyph_table = GlyphTable(program)
             if kind == "simple":
                 program["cmap"]  # parsed now: a broken table leaves the font alone
@@ -1302,13 +1310,15 @@ def merge_font_subsets(pdf: pikepdf.Pdf, faces: Sequence[Path] | None = None) ->
             return 0
         survey = _Walk(pdf)
         survey.run()
-        programs: dict[ObjGen, object] = {}
+        programs: dict[ObjGen, object] = {}  # font programs shared by several font dictionaries
         matched: dict[ObjGen, tuple[int, dict[int, tuple[int, Width, str | None]]]] = {}
         for og in sorted(survey.usage):
             codes = survey.usage[og]
             if og in survey.pinned or not codes or survey.kinds.get(og) is None:
                 continue
             source = analyse_font(survey.fonts[og], programs)
+            if len(programs) > PROGRAM_CACHE:
+                programs.clear()  # a thousand-page dossier holds hundreds of subsets: keep memory flat
             if source is None:
                 continue
             found = match_face(source, sorted(codes), loaded)
