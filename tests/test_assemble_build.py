@@ -139,6 +139,18 @@ def test_every_page_is_stamped_with_its_number(built):
         assert f"Trang {n}/{total}" in text, n
 
 
+def test_unstamp_gives_back_each_page_without_its_number(built):
+    from dossier.assemble.stamp import unstamp
+
+    with pikepdf.open(built.pdf_path) as pdf:
+        for page in pdf.pages:
+            assert unstamp(page) == 1
+            assert unstamp(page) == 0  # only our own stamp layer, once
+        pdf.save(built.pdf_path.with_name("unstamped.pdf"))
+    text = pdftotext(built.pdf_path.with_name("unstamped.pdf"))
+    assert not re.search(r"Trang \d+/\d+", text) and "HỒ SƠ" in text  # numbers gone, pages kept
+
+
 def _display_size(page: pypdf.PageObject) -> tuple[float, float]:
     box = page.cropbox
     w, h = float(box.width), float(box.height)

@@ -196,3 +196,33 @@ def test_district_dossier_nests_the_commune_dossier(tmp_path):
     for name in ("01-to-trinh-huyen", "02-bao-cao-tham-tra"):
         for ext in ("docx", "pdf"):
             assert check_file(out / f"{name}.{ext}").errors == []
+    from dossier.check import check_path
+
+    reports = check_path(out / "ho-so.pdf")  # the district's two documents; the nested dossier is not one
+    assert [r.kind for r in reports] == ["to_trinh", "bao_cao"]
+    assert all(r.errors == [] for r in reports), "\n".join(r.as_text() for r in reports)
+
+
+def test_check_on_the_dossier_checks_each_document_without_the_stamps(built, tmp_path):
+    from click.testing import CliRunner
+
+    from dossier.check import check_path
+
+    out, _ = built
+    reports = check_path(out / "ho-so.pdf")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    documents = [p for p in manifest["parts"] if p["kind"] == "document" and not p["missing"]]
+    assert len(reports) == len(documents) == 5  # cover, contents, annexes and photos are not documents
+    for report, part in zip(reports, documents, strict=True):
+        first, last = part["sources"][0]["pages"]
+        assert f"(trang {first}–{last} của hồ sơ)" in report.path
+        assert report.errors == [], report.as_text()  # the stamps in the margin are not the document's
+    assert [r.kind for r in reports] == ["to_trinh", "bao_cao", "bao_cao", "bien_ban", "bao_cao"]
+    result = CliRunner().invoke(main, ["check", str(out / "ho-so.pdf")])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Kết quả: 0 lỗi") == 5
+    # a PDF that is not the one the manifest describes is checked as one plain PDF
+    edited = tmp_path / "ho-so.pdf"
+    edited.write_bytes((out / "ho-so.pdf").read_bytes() + b"\n% edited\n")
+    (tmp_path / "manifest.json").write_bytes((out / "manifest.json").read_bytes())
+    assert len(check_path(edited)) == 1

@@ -410,7 +410,7 @@ def _manifest(spec: DossierSpec, kind: DossierKind, parts: list[PartResult], pdf
         "page_numbers": page_number_convention(),
         "parts": [
             {
-                "key": p.key, "title": p.title, "required": p.required, "missing": p.missing,
+                "key": p.key, "title": p.title, "kind": p.kind, "required": p.required, "missing": p.missing,
                 "pages": [p.first_page, p.last_page] if not p.missing else None,
                 "sources": [
                     {"file": s.source.path.name, "title": s.source.display_title(),

@@ -244,6 +244,27 @@ class Stamper:
         page.obj.Contents = parts
 
 
+def unstamp(page: pikepdf.Page) -> int:
+    """Take the dossier stamps (numbers, draft mark) off ``page``; return how many layers.
+
+    A stamped page's content is ``[q, original…, stamp]`` (see ``Stamper._attach``);
+    a nested dossier's pages carry two such layers. Used by ``dossier check`` to
+    check each document of a dossier as it was before assembly.
+    """
+    layers = 0
+    while True:
+        contents = page.obj.get("/Contents")
+        if not isinstance(contents, pikepdf.Array) or len(contents) < 3:
+            return layers
+        first, last = contents[0].read_bytes().strip(), contents[-1].read_bytes().lstrip()
+        # (the font merge may rewrite the stamp stream: same operators, other spacing)
+        if first != b"q" or not (last.startswith(b"Q") and last[1:2].isspace()) or \
+                (str(FONT_RESOURCE).encode() not in last and str(DRAFT_RESOURCE).encode() not in last):
+            return layers
+        page.obj.Contents = Array(list(contents)[1:-1])
+        layers += 1
+
+
 def already_stamped(page: pikepdf.Page) -> bool:
     """Whether the page carries a dossier stamp (a commune dossier inside a district one)."""
     resources = page.obj.get("/Resources")

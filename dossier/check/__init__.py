@@ -17,7 +17,7 @@ from .registry import Finding, run_checks
 from .report import Report
 from .view import DocumentView
 
-__all__ = ["Anatomy", "DocumentView", "Finding", "Report", "check_file", "check_view", "read"]
+__all__ = ["Anatomy", "DocumentView", "Finding", "Report", "check_file", "check_path", "check_view", "read"]
 
 PARTY_NOTE = ("Văn bản của Đảng (Đảng Cộng sản Việt Nam) trình bày theo hướng dẫn riêng của Văn phòng Trung ương "
               "Đảng, không kiểm tra theo Nghị định 30/2020/NĐ-CP.")
@@ -63,3 +63,15 @@ def check_view(view: DocumentView) -> Report:
 def check_file(path: Path) -> Report:
     """Check one .docx or .pdf file; raises DossierError when it cannot be read."""
     return check_view(read(Path(path)))
+
+
+def check_path(path: Path) -> list[Report]:
+    """Check a file: one report, or one per document for a dossier we assembled (see .dossier)."""
+    path = Path(path)
+    if path.suffix.lower() == ".pdf" and path.is_file():
+        from .dossier import check_dossier, dossier_manifest
+
+        manifest = dossier_manifest(path)
+        if manifest is not None:
+            return check_dossier(path, manifest)
+    return [check_file(path)]

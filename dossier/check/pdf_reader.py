@@ -79,11 +79,14 @@ def _inside(line, box: tuple[float, float, float, float], slack: float = 1.0) ->
     return line.x0 >= x0 - slack and line.x1 <= x1 + slack and line.top >= top - slack and line.bottom <= bottom + slack
 
 
-def read_pdf(path: Path) -> DocumentView:
+def read_pdf(path: Path | str, data: bytes | None = None) -> DocumentView:
+    """Read ``path`` (or ``data``, a PDF in memory that ``path`` only names in messages)."""
     try:
+        import io
+
         import pdfplumber
 
-        pdf = pdfplumber.open(str(path))
+        pdf = pdfplumber.open(io.BytesIO(data) if data is not None else str(path))
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for a bad file
         raise input_error(
             f"Không đọc được tệp {path}: đây không phải tệp PDF hợp lệ hoặc tệp đã bị hỏng.",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..check import check_file
+from ..check import check_path
 from .app import main, run_command
 
 
@@ -21,10 +21,12 @@ def check_command(files: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Kiểm tra thể thức văn bản (.docx hoặc .pdf) theo Nghị định 30/2020/NĐ-CP.
 
     Mỗi sai sót in một dòng: phần tử, trang, vị trí, điều tìm thấy và quy định.
+    Với tệp ho-so.pdf do dossier build tạo (có manifest.json bên cạnh), từng văn
+    bản trong hồ sơ được kiểm tra riêng; bìa, mục lục, phụ lục và ảnh được bỏ qua.
     Mã thoát: 0 nếu không có lỗi (cảnh báo không tính), 1 nếu có lỗi, 2 nếu không
     đọc được tệp.
     """
-    reports = [check_file(path) for path in files]
+    reports = [report for path in files for report in check_path(path)]
     if fmt == "json":
         if len(reports) == 1:
             click.echo(reports[0].as_json())
