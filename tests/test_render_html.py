@@ -64,7 +64,7 @@ def test_explicitly_allowed_image_is_embedded(tmp_path):
     template = page_html(elsewhere, "<img src='{{ src }}'>")
     result = render_html_bytes(template, {"src": (photos / "a.png").as_uri()}, allowed_paths=[photos])
     with pikepdf.open(io.BytesIO(result.pdf)) as pdf:
-        assert len(pdf.pages[0].images) == 1
+        assert len(pdf.pages[0].get_images()) == 1
     with pytest.raises(DossierError):
         render_html_bytes(template, {"src": (photos / "a.png").as_uri()})  # not allowed this time
 
