@@ -5,6 +5,7 @@
 #   make son-binh    one commune (any file name in $(DATA_DIR)/communes)
 #   make preview     draft previews (watermarked "DỰ THẢO")
 #   make bench       benchmarks (speed and memory, with ratios to baselines)
+#   make clean       remove build/ and stop the resident LibreOffice (see DOSSIER_OFFICE_IDLE)
 #   make -j2 all     in parallel; only what changed is rebuilt (dependency files in build/.stamps)
 PY       := .venv/bin/python
 DOSSIER  := .venv/bin/dossier
@@ -92,4 +93,5 @@ bench: $(SETUP)
 	$(PY) benchmarks/bench_stamp.py
 
 clean:
+	-[ -x $(DOSSIER) ] && $(DOSSIER) office stop
 	rm -rf $(BUILD)

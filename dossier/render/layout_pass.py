@@ -56,39 +56,48 @@ def _container_width_mm(paragraph: Paragraph, section_width_mm: float) -> float:
     return section_width_mm
 
 
-def _paragraphs(container):
-    for block in container.iter_inner_content():
-        if isinstance(block, Paragraph):
-            yield block
-        else:
-            for row in block.rows:
-                for cell in row.cells:
-                    yield from _paragraphs(cell)
+_P, _PPR, _PSTYLE, _VAL, _T = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:t")
+
+
+def _style_id(p) -> str | None:
+    style = p.find(f"{_PPR}/{_PSTYLE}")
+    return style.get(_VAL) if style is not None else None
+
+
+def _has_text(p) -> bool:
+    return any(t.text and t.text.strip() for t in p.iter(_T))
 
 
 def fit_rules(doc: DocumentObject) -> int:
-    """Set every rule paragraph's length from the text above it; return how many."""
+    """Set every rule paragraph's length from the text above it; return how many.
+
+    Walks the paragraphs with lxml in document order (tables included): a
+    report's criteria table has hundreds of cells, and python-docx's
+    ``Paragraph.text`` on each cost more than the rest of the filling.
+    """
     section = doc.sections[0]
     section_width_mm = (section.page_width - section.left_margin - section.right_margin) / 36000
     fitted = 0
-    previous: Paragraph | None = None
+    previous = None  # the last paragraph element with text
     # compare style ids (cheap) rather than names (python-docx resolves a name per call)
     ratios = {doc.styles[name].style_id: r for name, r in RULE_STYLES.items() if name in doc.styles}
-    for para in _paragraphs(doc):
-        ratio = ratios.get(para._p.style)
-        if ratio is not None and previous is not None and previous.text.strip():
-            size, bold = _font_of(previous)
+    for p in doc.element.body.iter(_P):
+        ratio = ratios.get(_style_id(p))
+        if ratio is not None and previous is not None:
+            above = Paragraph(previous, doc)
+            para = Paragraph(p, doc)
+            size, bold = _font_of(above)
             width = _container_width_mm(para, section_width_mm)
             # a line that wraps is at most as long as its column
-            longest = min(max(text_width_mm(line, size, bold) for line in previous.text.split("\n")), width)
+            longest = min(max(text_width_mm(line, size, bold) for line in above.text.split("\n")), width)
             length = longest * ratio
             side = max((width - length) / 2, 0)
             para.paragraph_format.left_indent = Mm(side)
             para.paragraph_format.right_indent = Mm(side)
             para.paragraph_format.first_line_indent = Mm(0)
             fitted += 1
-        if para.text.strip():
-            previous = para
+        if _has_text(p):
+            previous = p
     return fitted
 
 

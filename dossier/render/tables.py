@@ -4,11 +4,13 @@ is filled. Columns can be as many as the data needs (criteria × communes)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from lxml import etree
 
 from ..layout import profile as P
 from ..layout.docx_blocks import grid_table
@@ -45,12 +47,15 @@ class TableSpec:
         return TableSpec(cols, self.rows, self.font_size, self.notes)
 
 
+@functools.lru_cache(maxsize=None)
+def _w(name: str) -> str:
+    return qn(f"w:{name}")
+
+
 def _el(parent, tag: str, **attrs: str):
     """A ``w:`` child element with ``w:`` attributes (lxml directly: python-docx's
     cell API walks the whole table on every access, quadratic on big tables)."""
-    el = parent.makeelement(qn(f"w:{tag}"), {qn(f"w:{k}"): v for k, v in attrs.items()})
-    parent.append(el)
-    return el
+    return etree.SubElement(parent, _w(tag), {_w(k): v for k, v in attrs.items()})
 
 
 def _twips(mm: float) -> str:
