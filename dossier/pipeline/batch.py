@@ -23,7 +23,7 @@ import os
 import time
 import traceback
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,9 +177,12 @@ def _report_files(kind: str, ctx: dict, out_dir: Path, stem: str, converter) -> 
     from ..report.xlsx_report import write_xlsx
 
     xlsx, docx, pdf = (out_dir / f"{stem}{ext}" for ext in (".xlsx", ".docx", ".pdf"))
-    write_xlsx(ctx, kind, xlsx)
     render_report_docx(kind, ctx, docx)
-    convert_all([(docx, pdf)], converter)
+    # LibreOffice converts while this process writes the XLSX (the thread only waits on it)
+    with ThreadPoolExecutor(1, thread_name_prefix="dossier-report-pdf") as background:
+        converted = background.submit(convert_all, [(docx, pdf)], converter)
+        write_xlsx(ctx, kind, xlsx)
+        converted.result()
     return [xlsx, docx, pdf]
 
 def build_summary(data_dir: Path, out_root: Path, converter=None) -> list[Path]:
