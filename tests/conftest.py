@@ -13,6 +13,15 @@ SAMPLES = ROOT / "samples" / "tam-duong"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def pytest_configure(config):
+    """Before any fixture (session ones included): no resident LibreOffice and no PDF
+    cache unless a test asks (see _private_libreoffice)."""
+    import os
+
+    os.environ.pop("DOSSIER_OFFICE_IDLE", None)
+    os.environ["DOSSIER_CACHE_DIR"] = "off"
+
+
 def pytest_collection_modifyitems(config, items):
     """LibreOffice tests never skip silently in CI: a missing soffice is a failure there."""
     import os
@@ -30,6 +39,9 @@ def _private_libreoffice(monkeypatch):
     """Tests start their own LibreOffice unless they ask for a resident one
     (tests/test_resident.py): a developer's DOSSIER_OFFICE_IDLE must not leak in."""
     monkeypatch.delenv("DOSSIER_OFFICE_IDLE", raising=False)
+    # and every conversion really runs LibreOffice (tests of hangs and crashes reuse documents);
+    # tests/test_convert_cache.py turns the cache on in a folder of its own
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", "off")
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ file or a complete new one.
 
 from __future__ import annotations
 
+import io
 import math
 import queue
 import threading
@@ -27,6 +28,7 @@ from pathlib import Path
 from ..errors import Problem, build_error
 from ..files import write_bytes
 from .batch_worker import BatchWorker
+from .cache import PdfCache
 from .failures import CRASH, INVALID, RETRYABLE, START, ConversionFailure, describe
 from .normalize import normalise_pdf, source_datetime
 from .resident import ResidentWorker, idle_seconds
@@ -59,13 +61,15 @@ class Converter:
     ``start_timeout``: seconds LibreOffice may take to start (separate from ``timeout``).
     ``resident``: seconds a resident LibreOffice stays up idle after this converter is done
     (see :mod:`.resident`); ``None`` reads ``DOSSIER_OFFICE_IDLE``, 0 means a private one.
+    ``cache``: look conversions up in the PDF cache first (:mod:`.cache`, ``DOSSIER_CACHE_DIR``).
 
     Thread-safe: several threads may call ``convert`` at once (e.g. one per
     commune being built); their documents share the same warm workers.
     """
 
     def __init__(self, workers: int = 1, timeout: float = 120, restart_every: int = 200, *,
-                 start_timeout: float = 60, strategy: str | None = None, resident: float | None = None):
+                 start_timeout: float = 60, strategy: str | None = None, resident: float | None = None,
+                 cache: bool = True):
         if workers < 1 or timeout <= 0 or restart_every < 1:
             raise ValueError("workers, timeout and restart_every must be positive")
         self.soffice = find_soffice()
@@ -80,6 +84,7 @@ class Converter:
         self.restart_every = restart_every
         self.start_timeout = float(start_timeout)
         self.resident = idle_seconds() if resident is None else float(resident)
+        self.cache = PdfCache.open(self.soffice) if cache else None
         remove_stale_dirs()
         self._tmp = new_workdir()
         self._pool: list[UnoWorker | BatchWorker] = []
@@ -156,10 +161,13 @@ class Converter:
             if problem:
                 results[i] = ConversionResult(src, dst, False, describe(INVALID, self.timeout, problem), INVALID,
                                               problem)
-                if on_result:
-                    on_result(results[i])
             else:
-                todo.append(i)
+                results[i] = self._cached(src, dst)
+                if results[i] is None:
+                    todo.append(i)
+                    continue
+            if on_result:
+                on_result(results[i])
         if todo:
             if self.strategy == "uno":
                 jobs = [[i] for i in todo]
@@ -312,6 +320,27 @@ class Converter:
             if not pending:
                 return
 
+    def _cached(self, src: Path, dst: Path) -> ConversionResult | None:
+        """The result from the PDF cache (the PDF written to ``dst``), or None to convert."""
+        if self.cache is None:
+            return None
+        t0 = time.monotonic()
+        try:
+            data = self.cache.get(self.cache.key(src, source_datetime(src).isoformat()))
+        except OSError:
+            return None
+        if data is None:
+            return None
+        import pikepdf
+
+        try:
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                pages = len(pdf.pages)
+        except pikepdf.PdfError:
+            return None
+        write_bytes(dst, data)
+        return ConversionResult(src, dst, True, pages=pages, seconds=time.monotonic() - t0, attempts=0)
+
     def _finish(self, src: Path, raw: Path, dst: Path) -> int:
         """Normalise LibreOffice's PDF and put it in place atomically (an unchanged PDF is not
         touched, so make stays incremental); a PDF pikepdf cannot read counts as a crash."""
@@ -319,8 +348,12 @@ class Converter:
 
         final = raw.with_suffix(".final.pdf")
         try:
-            pages = normalise_pdf(raw, final, source_datetime(src))
-            write_bytes(dst, final.read_bytes())
+            when = source_datetime(src)
+            pages = normalise_pdf(raw, final, when)
+            data = final.read_bytes()
+            write_bytes(dst, data)
+            if self.cache is not None:
+                self.cache.put(self.cache.key(src, when.isoformat()), data)
         except (pikepdf.PdfError, ValueError) as exc:
             raise ConversionFailure(CRASH, f"unreadable PDF from LibreOffice: {exc}") from exc
         finally:
