@@ -10,12 +10,15 @@ Scenarios (each timed with the same sampler):
    report (DOCX, PDF, XLSX), the dossiers, the district summary.
 2. The same from clean with resident LibreOffice servers already up, as
    ``make`` runs it (``DOSSIER_OFFICE_IDLE=600``; an untimed run starts them).
+   Clean runs start with an empty PDF cache (nothing converted before).
 3. Naive baseline on the same documents: every DOCX the batch produced, filled
    again with docxtpl and converted with one ``soffice --convert-to pdf``
    process per document (one reused profile, as a script would).
-4. Incremental rebuild of one commune (``dossier batch --only na-tam``), cold
-   and with the resident server; and the two commands ``make`` runs after one
-   commune's file changed (that commune, then the district summary).
+4. Incremental rebuilds after one number of one commune's file changed:
+   ``dossier batch --only na-tam`` (cold, then with the resident server), and
+   ``make -j2 all`` as a clerk runs it (after a first ``make all``; what make
+   rebuilds: that commune, the summary, the village list and the plans, whose
+   unchanged PDFs come from the PDF cache).
 5. The district scaled to 120 synthetic communes (copies of the samples under
    new names): peak memory per worker must stay flat from 12 to 120.
 
@@ -76,11 +79,15 @@ class WorkerRss:
 
 
 def timed(name: str, argv: list[str] | list[list[str]], outputs_dir: Path | None = None, *,
-          idle: int = 0) -> dict:
-    """Run one command (or several in a row, like make) with DOSSIER_OFFICE_IDLE=``idle``."""
+          idle: int = 0, cache: Path | None = None) -> dict:
+    """Run one command (or several in a row) with DOSSIER_OFFICE_IDLE=``idle`` and the PDF
+    cache in ``cache`` (None: a new empty folder, i.e. nothing converted before)."""
     commands = argv if isinstance(argv[0], list) else [argv]
-    env = dict(os.environ, DOSSIER_OFFICE_IDLE=str(idle))
-    with RssSampler(also=os.environ.get("DOSSIER_RUNTIME_DIR")) as office, WorkerRss() as workers:
+    if cache is None:
+        cache = Path(tempfile.mkdtemp(prefix="cache-", dir=os.environ["DOSSIER_RUNTIME_DIR"] + "-caches"))
+    env = dict(os.environ, DOSSIER_OFFICE_IDLE=str(idle), DOSSIER_CACHE_DIR=str(cache))
+    also = os.environ.get("DOSSIER_RUNTIME_DIR") if idle else None  # resident servers are not our children
+    with RssSampler(also=also) as office, WorkerRss() as workers:
         t0 = time.perf_counter()
         for command in commands:
             proc = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -142,6 +149,15 @@ def row(m: dict) -> str:
             f"{office:>16} {workers:>14}")
 
 
+def edit_commune(data: Path, slug: str, n: int) -> None:
+    """Change one number in a commune's file, as a clerk would (its report changes)."""
+    path = data / "communes" / f"{slug}.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("population: ") + len("population: ")
+    end = text.index("\n", start)
+    path.write_text(text[:start] + str(4000 + n) + text[end:], encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 120-commune run")
@@ -149,22 +165,33 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dossier-bench-", dir="/tmp"))
     os.environ["DOSSIER_RUNTIME_DIR"] = str(work / "run")  # this run's own resident servers
+    (work / "run-caches").mkdir()
+    data = work / "data"  # a copy: the incremental runs edit it
+    shutil.copytree(SAMPLES, data)
     jobs = str(args.jobs)
     rows = {}
     try:
         full = work / "full"
-        batch = [DOSSIER, "batch", str(SAMPLES), "-o", str(full), "-j", jobs]
+        batch = [DOSSIER, "batch", str(data), "-o", str(full), "-j", jobs]
         rows["cold"] = timed(f"dossier batch -j {jobs}, clean, cold LibreOffice", batch, full)
         docx = sorted(full.rglob("*.docx"))
         rows["naive"] = naive(docx, work / "naive")
         timed("(start resident servers)", batch, idle=600)
         shutil.rmtree(full)
         rows["warm"] = timed(f"dossier batch -j {jobs}, clean, resident LibreOffice", batch, full, idle=600)
-        one = [DOSSIER, "batch", str(SAMPLES), "-o", str(full), "--only", "na-tam", "-j", "1", "--no-summary"]
-        rows["one-cold"] = timed("incremental: one commune, cold", one)
-        rows["one-warm"] = timed("incremental: one commune, resident", one, idle=600)
-        summary = [DOSSIER, "batch", str(SAMPLES), "-o", str(full), "--summary-only"]
-        rows["make"] = timed("incremental: commune + summary, resident", [one, summary], idle=600)
+        # make's own way: the first make all fills build/ and the PDF cache, then one commune changes
+        cache = work / "cache"
+        make = ["make", "-s", "-C", str(ROOT), f"-j{jobs}", "all", f"DATA_DIR={data}", f"BUILD={work / 'make'}",
+                f"PLAN_SETTINGS={data / 'plans' / 'ke-hoach-2025.yaml'}", "DOSSIER_OFFICE_IDLE=600"]
+        timed("(first make all)", make, idle=600, cache=cache)
+        one = [DOSSIER, "batch", str(data), "-o", str(work / "make"), "--only", "na-tam", "-j", "1",
+               "--no-summary"]
+        edit_commune(data, "na-tam", 1)
+        rows["one-cold"] = timed("one commune edited, cold LibreOffice", one, cache=cache)
+        edit_commune(data, "na-tam", 2)
+        rows["one-warm"] = timed("one commune edited, resident LibreOffice", one, idle=600, cache=cache)
+        edit_commune(data, "na-tam", 3)
+        rows["make"] = timed(f"one commune edited, make -j{jobs} all", make, idle=600, cache=cache)
         if not args.quick:
             big = synthetic_district(120, work / "big")
             out = work / "big-out"
