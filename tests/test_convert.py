@@ -193,6 +193,13 @@ def test_two_processes_in_parallel(tmp_path, docs):
 
 # -- failures of LibreOffice itself (fake binaries) ------------------------
 
+def unique_sleep(tmp_path: Path) -> str:
+    """A sleep command line no other test (or a concurrent test run) has: ps checks stay ours."""
+    import zlib
+
+    return f"sleep 600.{zlib.crc32(str(tmp_path).encode()):010d}"
+
+
 def fake(tmp_path: Path, name: str, body: str) -> Path:
     path = tmp_path / "bin" / name
     path.parent.mkdir(exist_ok=True)
@@ -204,7 +211,7 @@ def fake(tmp_path: Path, name: str, body: str) -> Path:
 def test_hang_during_conversion_is_killed_retried_and_reported(tmp_path, monkeypatch, docs):
     """A helper that starts but never answers: the deadline kills its group, retries once, reports."""
     marker = tmp_path / "started"
-    helper = fake(tmp_path, "python3", f'echo x >> {marker}\necho \'{{"ready": true}}\'\nexec sleep 600')
+    helper = fake(tmp_path, "python3", f'echo x >> {marker}\necho \'{{"ready": true}}\'\nexec {unique_sleep(tmp_path)}')
     monkeypatch.setenv(ENV_UNO_PYTHON, str(helper))
     t0 = time.monotonic()
     with Converter(workers=1, timeout=1.5, strategy="uno") as conv:
@@ -214,7 +221,7 @@ def test_hang_during_conversion_is_killed_retried_and_reported(tmp_path, monkeyp
     assert "không trả lời sau 1.5 giây" in result.error
     assert len(marker.read_text().split()) == 2  # started twice: the retry ran in a fresh process
     assert not (tmp_path / "treo.pdf").exists()
-    assert "sleep 600" not in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert unique_sleep(tmp_path) not in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
 
 
 def test_hang_in_soffice_is_reported_naming_the_document(tmp_path, monkeypatch, docs):
@@ -296,7 +303,7 @@ def test_one_converter_shared_by_threads(tmp_path, docs, strategy):
 
 def test_close_during_a_hung_conversion_returns_quickly(tmp_path, monkeypatch, docs):
     """Ctrl-C during a hang: close() kills LibreOffice within seconds and starts nothing new."""
-    helper = fake(tmp_path, "python3", 'echo \'{"ready": true}\'\nexec sleep 600')
+    helper = fake(tmp_path, "python3", 'echo \'{"ready": true}\'\nexec ' + unique_sleep(tmp_path))
     monkeypatch.setenv(ENV_UNO_PYTHON, str(helper))
     conv = Converter(workers=1, timeout=300, strategy="uno")
     out = {}
@@ -309,4 +316,4 @@ def test_close_during_a_hung_conversion_returns_quickly(tmp_path, monkeypatch, d
     assert time.monotonic() - t0 < 15 and not t.is_alive()
     (result,) = out["r"]
     assert not result.ok and conv.starts == 1
-    assert "sleep 600" not in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert unique_sleep(tmp_path) not in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
