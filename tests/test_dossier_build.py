@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 import shutil
 from pathlib import Path
 
@@ -198,6 +199,16 @@ def test_district_dossier_nests_the_commune_dossier(tmp_path):
             assert check_file(out / f"{name}.{ext}").errors == []
     from dossier.check import check_path
 
+    # the nested dossier's pages keep their own numbers, drawn with their own font
+    inner = manifest["parts"][2]["pages"]
+    inner_total = json.loads((out / "xa" / "son-binh" / "manifest.json").read_text(encoding="utf-8"))["pages"]
+    for page in (inner[0], inner[0] + 5, inner[1]):
+        text = pdftotext(out / "ho-so.pdf", "-f", str(page), "-l", str(page))
+        assert f"Trang {page}/{manifest['pages']}" in text
+        assert f"Trang {page - inner[0] + 1}/{inner_total}" in text, text[-300:]
+    fonts = subprocess.run(["pdffonts", str(out / "ho-so.pdf")], capture_output=True, text=True, check=True).stdout
+    faces = [line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]]
+    assert sorted(faces) == sorted(set(faces)), fonts  # one font per face, nested parts included
     reports = check_path(out / "ho-so.pdf")  # the district's two documents; the nested dossier is not one
     assert [r.kind for r in reports] == ["to_trinh", "bao_cao"]
     assert all(r.errors == [] for r in reports), "\n".join(r.as_text() for r in reports)

@@ -214,19 +214,20 @@ class Stamper:
         pad = 1.5
         ops.append(
             f"1 g {x - pad:.2f} {y - 2.5:.2f} {text_width + 2 * pad:.2f} {size + 2:.2f} re f\n"
-            f"0 g BT /DossierStampFont {size:g} Tf {x:.2f} {y:.2f} Td ".encode()
+            f"0 g BT {font_name(level)} {size:g} Tf {x:.2f} {y:.2f} Td ".encode()
             + self.font.encode(text) + b" Tj ET Q\n"
         )
-        self._attach(page, b"".join(ops))
+        self._attach(page, b"".join(ops), font=font_name(level))
 
-    def _attach(self, page: pikepdf.Page, stream: bytes, *, with_font: bool = True) -> None:
+    def _attach(self, page: pikepdf.Page, stream: bytes, *, font: Name | None = FONT_RESOURCE,
+                with_font: bool = True) -> None:
         """Add the shared resources and wrap the page's content: ``q`` original ``Q`` stamp."""
         resources = _resources(page)
-        if with_font:  # the font also marks the page as numbered (see already_stamped)
+        if with_font and font is not None:  # the font also marks the page as numbered (see already_stamped)
             fonts = resources.get("/Font")
             if fonts is None:
                 resources.Font = fonts = Dictionary()
-            fonts[FONT_RESOURCE] = self.font_obj
+            fonts[font] = self.font_obj
         if self.draft_obj is not None:
             xobjects = resources.get("/XObject")
             if xobjects is None:
@@ -244,6 +245,12 @@ class Stamper:
         page.obj.Contents = parts
 
 
+def font_name(level: int) -> Name:
+    """The stamp font's resource name on a page: an inner dossier's stamp keeps its own
+    font (after the inner font merge its codes are that font's, not the new stamp's)."""
+    return FONT_RESOURCE if level == 0 else Name(f"{FONT_RESOURCE}{level}")
+
+
 def unstamp(page: pikepdf.Page) -> int:
     """Take the dossier stamps (numbers, draft mark) off ``page``; return how many layers.
 
@@ -259,17 +266,28 @@ def unstamp(page: pikepdf.Page) -> int:
         first, last = contents[0].read_bytes().strip(), contents[-1].read_bytes().lstrip()
         # (the font merge may rewrite the stamp stream: same operators, other spacing)
         if first != b"q" or not (last.startswith(b"Q") and last[1:2].isspace()) or \
-                (str(FONT_RESOURCE).encode() not in last and str(DRAFT_RESOURCE).encode() not in last):
+                (str(FONT_RESOURCE).encode() not in last and str(DRAFT_RESOURCE).encode() not in last):  # level n too
             return layers
         page.obj.Contents = Array(list(contents)[1:-1])
         layers += 1
 
 
-def already_stamped(page: pikepdf.Page) -> bool:
-    """Whether the page carries a dossier stamp (a commune dossier inside a district one)."""
+def stamp_level(page: pikepdf.Page) -> int:
+    """How many dossier stamps the page already carries (a commune dossier inside a
+    district one: 1; that district dossier inside another: 2)."""
     resources = page.obj.get("/Resources")
     fonts = resources.get("/Font") if isinstance(resources, pikepdf.Dictionary) else None
-    return isinstance(fonts, pikepdf.Dictionary) and FONT_RESOURCE in fonts
+    if not isinstance(fonts, pikepdf.Dictionary):
+        return 0
+    level = 0
+    while font_name(level) in fonts:
+        level += 1
+    return level
+
+
+def already_stamped(page: pikepdf.Page) -> bool:
+    """Whether the page carries a dossier stamp (a commune dossier inside a district one)."""
+    return stamp_level(page) > 0
 
 
 def stamp_pages(pdf: pikepdf.Pdf, *, draft: bool = False, first: int = 1, numbers: bool = True) -> int:
@@ -281,8 +299,8 @@ def stamp_pages(pdf: pikepdf.Pdf, *, draft: bool = False, first: int = 1, number
     contents refer to it) keep it; the new number goes one line above.
     """
     total = len(pdf.pages)
-    nested = [already_stamped(page) for page in pdf.pages]  # before any shared resources change
+    nested = [stamp_level(page) for page in pdf.pages]  # before any shared resources change
     stamper = Stamper(pdf, draft=draft)
     for index, page in enumerate(pdf.pages):
-        stamper.stamp(page, first + index, total + first - 1, level=int(nested[index]), numbers=numbers)
+        stamper.stamp(page, first + index, total + first - 1, level=nested[index], numbers=numbers)
     return total
