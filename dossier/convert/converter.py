@@ -14,6 +14,7 @@ file or a complete new one.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import queue
@@ -85,6 +86,7 @@ class Converter:
         self.start_timeout = float(start_timeout)
         self.resident = idle_seconds() if resident is None else float(resident)
         self.cache = PdfCache.open(self.soffice) if cache else None
+        self._keys: dict[tuple[Path, Path], tuple[str, dt.datetime]] = {}  # cache misses being converted
         remove_stale_dirs()
         self._tmp = new_workdir()
         self._pool: list[UnoWorker | BatchWorker] = []
@@ -325,11 +327,16 @@ class Converter:
         if self.cache is None:
             return None
         t0 = time.monotonic()
+        when = source_datetime(src)
         try:
-            data = self.cache.get(self.cache.key(src, source_datetime(src).isoformat()))
+            key = self.cache.key(src, when.isoformat())
         except OSError:
             return None
+        data = self.cache.get(key)
         if data is None:
+            # remembered for _finish: the key of the bytes LibreOffice is about to read, not of
+            # whatever the file holds once it is done (a clerk may save it meanwhile)
+            self._keys[(src, dst)] = (key, when)
             return None
         import pikepdf
 
@@ -347,13 +354,14 @@ class Converter:
         import pikepdf
 
         final = raw.with_suffix(".final.pdf")
+        key, when = self._keys.pop((src, dst), (None, None))
         try:
-            when = source_datetime(src)
+            when = when or source_datetime(src)
             pages = normalise_pdf(raw, final, when)
             data = final.read_bytes()
             write_bytes(dst, data)
-            if self.cache is not None:
-                self.cache.put(self.cache.key(src, when.isoformat()), data)
+            if self.cache is not None and key is not None:
+                self.cache.put(key, data)
         except (pikepdf.PdfError, ValueError) as exc:
             raise ConversionFailure(CRASH, f"unreadable PDF from LibreOffice: {exc}") from exc
         finally:
