@@ -26,9 +26,13 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import DossierError, input_error
 from ..load.files import load_mapping
+
+if TYPE_CHECKING:
+    from .reuse import Built
 
 ASSESSMENT_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".xlsm")
 REPORT = "danh-gia"
@@ -52,6 +56,7 @@ class Outcome:
     inputs: list[Path] = field(default_factory=list)
     error: str = ""
     pages: int = 0
+    built: list[Built] = field(default_factory=list)  # dossiers built, for a dossier that nests them
 
 def discover(data_dir: Path) -> list[Unit]:
     """The communes of ``data_dir`` and their dossier files, in name order."""
@@ -110,8 +115,10 @@ def tasks_for(units: list[Unit], summary_of: Path | None = None) -> list[Task]:
     return tasks
 
 
-def run_task(task: Task, out_root: Path, *, draft: bool = False) -> Outcome:
-    """Do one task in this process; never raises (a failure is an Outcome with its message)."""
+def run_task(task: Task, out_root: Path, *, draft: bool = False, prebuilt: dict | None = None) -> Outcome:
+    """Do one task in this process; never raises (a failure is an Outcome with its message).
+
+    ``prebuilt``: dossiers this run already built, for a dossier that nests them."""
     start = time.perf_counter()
     outcome = Outcome(task.slug, ok=False, seconds=0.0)
     try:
@@ -123,13 +130,16 @@ def run_task(task: Task, out_root: Path, *, draft: bool = False) -> Outcome:
             outcome.outputs += _assessment_report(task.path, Path(out_root) / task.slug)
         elif task.kind == "dossier":
             from .registry import pipeline_for
+            from .reuse import record
 
             name = task.path.stem.removeprefix("ho-so-")
+            extra = {"prebuilt": prebuilt} if prebuilt else {}  # only a dossier that nests others gets some
             result = pipeline_for(task.path).build(task.path, Path(out_root) / DOSSIERS_DIR / name, draft=draft,
-                                                   converter=converter)
+                                                   converter=converter, **extra)
             outcome.outputs.append(result.output)
             outcome.inputs += result.inputs
             outcome.pages += result.pages
+            outcome.built.append(record(task.path, result, draft=draft))
         else:
             outcome.outputs += build_summary(task.path, out_root, converter)
         outcome.ok = True
@@ -150,16 +160,9 @@ def _merge(into: Outcome | None, part: Outcome) -> Outcome:
     into.outputs += part.outputs
     into.inputs += part.inputs
     into.pages += part.pages
+    into.built += part.built
     into.error = "\n".join(e for e in (into.error, part.error) if e)
     return into
-
-
-def build_unit(unit: Unit, out_root: Path, *, draft: bool = False) -> Outcome:
-    """Build one commune (its report and dossiers) in this process; never raises."""
-    merged = None
-    for task in tasks_for([unit]):
-        merged = _merge(merged, run_task(task, out_root, draft=draft))
-    return merged or Outcome(unit.slug, ok=True, seconds=0.0)
 
 
 def _assessment_report(assessment: Path, out_dir: Path) -> list[Path]:
@@ -193,6 +196,38 @@ def build_summary(data_dir: Path, out_root: Path, converter=None) -> list[Path]:
     ctx = summary_context(summarise(load_folder(Path(data_dir) / "communes")))
     return _report_files("district-summary", ctx, Path(out_root) / SUMMARY_DIR, SUMMARY_DIR, converter)
 
+class _Schedule:
+    """Tasks in priority order; one that nests other dossiers of the run waits for them,
+    then gets what they built (so it copies them instead of building them again)."""
+
+    def __init__(self, tasks: list[Task]) -> None:
+        self.waiting = list(tasks)
+        from .registry import nested_files
+
+        produced = {t.path.resolve() for t in tasks if t.kind == "dossier"}
+        self.needs = {id(t): (set(nested_files(t.path)) & produced) - {t.path.resolve()} if t.kind == "dossier"
+                      else set() for t in tasks}
+        self.unfinished = set(produced)
+        self.prebuilt: dict[Path, Built] = {}
+
+    def next(self, *, idle: bool = False) -> Task | None:
+        """The first waiting task whose nested dossiers are all finished (None: none ready).
+        ``idle``: nothing is running, so nothing will finish: take the first waiting task
+        anyway (dossiers nesting each other build theirs themselves)."""
+        for i, task in enumerate(self.waiting):
+            if not self.needs[id(task)] & self.unfinished:
+                return self.waiting.pop(i)
+        return self.waiting.pop(0) if idle and self.waiting else None
+
+    def finished(self, task: Task, outcome: Outcome) -> None:
+        if task.kind == "dossier":
+            self.unfinished.discard(task.path.resolve())
+        self.prebuilt.update((b.data_file, b) for b in outcome.built)
+
+    def prebuilt_for(self, task: Task) -> dict:
+        return {p: self.prebuilt[p] for p in self.needs[id(task)] if p in self.prebuilt}
+
+
 def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False,
         summary_of: Path | None = None) -> Iterator[Outcome]:
     """Build ``units`` (and the summary of ``summary_of`` when given) with ``jobs``
@@ -212,19 +247,28 @@ def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False
     for unit in units:  # a commune with neither an assessment nor a dossier: nothing to do
         if unit.slug not in left:
             yield Outcome(unit.slug, ok=True, seconds=0.0)
+    schedule = _Schedule(tasks)
     jobs = max(1, min(jobs, len(tasks)))
     if jobs == 1:
-        outcomes = (run_task(task, out_root, draft=draft) for task in tasks)
-        for outcome in outcomes:
-            done = finished(outcome)
-            if done:
+        while (task := schedule.next(idle=True)) is not None:
+            outcome = run_task(task, out_root, draft=draft, prebuilt=schedule.prebuilt_for(task))
+            schedule.finished(task, outcome)
+            if done := finished(outcome):
                 yield done
         return
+    # Never more tasks in flight than workers: the next one is chosen when a worker frees,
+    # so a dossier that waited for its nested ones runs as soon as they are done.
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(run_task, task, out_root, draft=draft) for task in tasks]
-        for future in as_completed(futures):
-            done = finished(future.result())
-            if done:
+        running: dict = {}
+        while schedule.waiting or running:
+            while len(running) < jobs and (task := schedule.next(idle=not running)) is not None:
+                future = pool.submit(run_task, task, out_root, draft=draft, prebuilt=schedule.prebuilt_for(task))
+                running[future] = task
+            future = next(as_completed(running))
+            task = running.pop(future)
+            outcome = future.result()
+            schedule.finished(task, outcome)
+            if done := finished(outcome):
                 yield done
 
 

@@ -6,6 +6,7 @@ one ``ho-so.pdf``. Same contract as :func:`dossier.pipeline.commune.build`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from ..staging import staged
 from . import commune
 from .commune import DOSSIER_PDF, DossierResult, Progress, convert_all, own_converter
 from .documents import gather_sources, render_documents, template_inputs
+from .reuse import Built, copy_built
 
 FILE_NAMES = {"to_trinh_huyen": "01-to-trinh-huyen", "bao_cao_tham_tra": "02-bao-cao-tham-tra"}
 COMMUNES_DIR = "xa"
@@ -54,8 +56,12 @@ def load(data_file: Path, *, allow_outside: bool = False) -> Loaded:
 
 
 def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None,
-          allow_outside: bool = False, progress: Progress | None = None) -> DossierResult:
-    """Build the district's dossier described by ``data_file`` into ``out_dir``."""
+          allow_outside: bool = False, progress: Progress | None = None,
+          prebuilt: Mapping[Path, Built] | None = None) -> DossierResult:
+    """Build the district's dossier described by ``data_file`` into ``out_dir``.
+
+    ``prebuilt``: commune dossiers this run already built (by resolved data file);
+    an identical one is copied instead of built again (:mod:`.reuse`)."""
     say = progress or (lambda _msg: None)
     loaded = load(data_file, allow_outside=allow_outside)
     documents = compose_all(loaded.input, loaded.cases)
@@ -67,8 +73,9 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
             nested = []
             for file, case in zip(loaded.commune_files, loaded.cases, strict=True):
                 say(f"hồ sơ {case.facts.unit}")
-                built = commune.build(file, stage / COMMUNES_DIR / file.stem.removeprefix("ho-so-"), draft=draft,
-                                      converter=conv, allow_outside=allow_outside)
+                where = stage / COMMUNES_DIR / file.stem.removeprefix("ho-so-")
+                built = copy_built(prebuilt or {}, file, where, draft=draft) or commune.build(
+                    file, where, draft=draft, converter=conv, allow_outside=allow_outside)
                 nested.append((built.output, f"Hồ sơ đề nghị của Ủy ban nhân dân {case.facts.unit}"))
                 inputs += built.inputs
                 result.warnings += built.warnings

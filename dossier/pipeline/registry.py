@@ -15,6 +15,19 @@ PIPELINES = {
     "ban-ntm": "village",
     "huyen-ntm": "district",
 }
+# dossier kind → the field listing the dossier files it nests (built first, then copied in)
+NESTED = {"huyen-ntm": "communes"}
+
+
+def nested_files(data_file: Path) -> list[Path]:
+    """The dossier files ``data_file`` nests, resolved; for scheduling, so it never raises
+    (a file that cannot be read names nothing, and its build reports why)."""
+    try:
+        data = load_mapping(data_file)
+    except Exception:  # noqa: BLE001 - the build itself reports the error
+        return []
+    names = data.get(NESTED.get(data.get("kind", "xa-ntm"), ""), None) or []
+    return [(Path(data_file).parent / n).resolve() for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
 
 def pipeline_for(data_file: Path):
