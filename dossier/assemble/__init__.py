@@ -6,15 +6,29 @@ Public API::
 
     from dossier.assemble import assemble_dossier, DossierSpec, Cover, Source
     from dossier.assemble import load_kind, available_kinds, page_number_convention
+
+The names are imported on first use, so the annex probe's child process
+(``python -m dossier.assemble.probe``) starts without the whole assembler.
 """
 
-from .build import AssemblyResult, PartResult, assemble_dossier
-from .kinds import DossierKind, PartDef, available_kinds, load_kind
-from .lock import output_lock
-from .spec import Cover, DossierSpec, Source
-from .stamp import page_number_convention
+from __future__ import annotations
 
-__all__ = [
-    "AssemblyResult", "Cover", "DossierKind", "DossierSpec", "PartDef", "PartResult", "Source",
-    "assemble_dossier", "available_kinds", "load_kind", "output_lock", "page_number_convention",
-]
+import importlib
+
+_WHERE = {
+    "AssemblyResult": "build", "PartResult": "build", "assemble_dossier": "build",
+    "DossierKind": "kinds", "PartDef": "kinds", "available_kinds": "kinds", "load_kind": "kinds",
+    "output_lock": "lock",
+    "Cover": "spec", "DossierSpec": "spec", "Source": "spec",
+    "page_number_convention": "stamp",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
