@@ -5,27 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 from ..render.docx_package import normalise_zip, source_date
 
-_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
-
 
 def workbook_bytes(wb: Workbook, when: dt.datetime | None = None) -> bytes:
-    stamp = (when or source_date()).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    when = when or source_date()
     wb.properties.creator = "dossier"
+    wb.properties.created = wb.properties.modified = when
+    return normalise_zip(_stored_package(wb))
+
+
+def _stored_package(wb: Workbook) -> bytes:
+    """The workbook's parts in an uncompressed zip, as ``wb.save`` writes them
+    but without stamping the clock as the modified date; normalise_zip then
+    compresses each part once."""
     raw = io.BytesIO()
-    wb.save(raw)
-    src = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _DATES.sub(lambda m: m.group(1) + stamp + m.group(3), data)
-            dst.writestr(info.filename, data)
-    return normalise_zip(out.getvalue())
+    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED)).save()
+    return raw.getvalue()

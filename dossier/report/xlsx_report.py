@@ -4,10 +4,13 @@ the same contexts the DOCX templates receive."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -20,24 +23,65 @@ GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
 NOT_MET_FONT = Font(color="C00000", bold=True)
 
 
-def _heading(ws: Worksheet, lines: list[str], width: int) -> int:
+@dataclass(frozen=True, eq=False)
+class Look:
+    """Everything styled about one kind of cell. Looks compare by identity: each
+    is built once below, so finding a look's style costs no hashing of fonts."""
+
+    border: Border | None = None
+    alignment: Alignment | None = None
+    fill: PatternFill | None = None
+    font: Font | None = None
+
+
+TITLE = Look(alignment=Alignment(horizontal="center", wrap_text=True), font=Font(bold=True, size=13))
+SUBTITLE = Look(alignment=Alignment(horizontal="left", wrap_text=True), font=Font(bold=False, size=11))
+HEADER = Look(BOX, CENTER, HEADER_FILL, BOLD)
+GROUP = Look(BOX, WRAP, GROUP_FILL, BOLD)
+BODY = Look(BOX, WRAP)
+BODY_BOLD = Look(BOX, WRAP, font=BOLD)
+BODY_CENTERED = Look(BOX, CENTER)
+NOT_MET = Look(BOX, WRAP, font=NOT_MET_FONT)
+TEXT_BOLD = Look(font=BOLD)
+
+
+class Styles:
+    """One workbook's cell styles, one per look. The first cell of a look has
+    its border, alignment, fill and font set one by one, which files them in
+    the workbook's style lists (hashing each object, the slow part); every
+    other cell of that look gets a copy of the resulting style array, the
+    very indices the one-by-one assignment would have given it."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[Look, StyleArray] = {}
+
+    def apply(self, cell: Cell, look: Look) -> None:
+        array = self._arrays.get(look)
+        if array is None:
+            array = self._arrays[look] = self._file(cell, look)
+        cell._style = StyleArray(array)
+
+    @staticmethod
+    def _file(cell: Cell, look: Look) -> StyleArray:
+        cell._style = StyleArray()
+        for name in ("border", "alignment", "fill", "font"):
+            value = getattr(look, name)
+            if value is not None:
+                setattr(cell, name, value)
+        return StyleArray(cell._style)
+
+
+def _heading(ws: Worksheet, styles: Styles, lines: list[str], width: int) -> int:
     last = get_column_letter(width)
     for n, text in enumerate(lines, 1):
-        ws.cell(n, 1, text).font = Font(bold=n == 1, size=13 if n == 1 else 11)
-        ws.cell(n, 1).alignment = Alignment(horizontal="center" if n == 1 else "left", wrap_text=True)
+        styles.apply(ws.cell(n, 1, text), TITLE if n == 1 else SUBTITLE)
         ws.merge_cells(f"A{n}:{last}{n}")
     return len(lines) + 2
 
 
-def _row(ws: Worksheet, row: int, values: list[Any], *, header: bool = False, bold: bool = False) -> None:
+def _row(ws: Worksheet, styles: Styles, row: int, values: list[Any], look: Look = BODY) -> None:
     for col, value in enumerate(values, 1):
-        cell = ws.cell(row, col, value)
-        cell.border = BOX
-        cell.alignment = CENTER if header else WRAP
-        if header:
-            cell.fill, cell.font = HEADER_FILL, BOLD
-        elif bold:
-            cell.font = BOLD
+        styles.apply(ws.cell(row, col, value), look)
 
 
 def _landscape(ws: Worksheet, header_row: int) -> None:
@@ -48,33 +92,31 @@ def _landscape(ws: Worksheet, header_row: int) -> None:
 
 
 def assessment_workbook(ctx: dict[str, Any]) -> Workbook:
-    wb = Workbook()
+    wb, styles = Workbook(), Styles()
     ws = wb.active
     ws.title = "Kết quả"
     lines = [f"BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ – {ctx['unit']['label'].upper()} NĂM {ctx['year']}",
              f"{ctx['criteria_set']['name']} ({ctx['criteria_set']['basis']})"]
     if ctx["sample_data"]:
         lines.append(ctx["note"] or "Dữ liệu mẫu")
-    row = _heading(ws, lines, 8)
+    row = _heading(ws, styles, lines, 8)
     header = row
-    _row(ws, row, [*ctx["columns"], "Độ tin cậy mức đạt chuẩn"], header=True)
+    _row(ws, styles, row, [*ctx["columns"], "Độ tin cậy mức đạt chuẩn"], HEADER)
     for group in ctx["groups"]:
         row += 1
-        _row(ws, row, [group["id"], group["name"], "", "", "", "", "", ""], bold=True)
-        for c in range(1, 9):
-            ws.cell(row, c).fill = GROUP_FILL
+        _row(ws, styles, row, [group["id"], group["name"], "", "", "", "", "", ""], GROUP)
         for r in group["rows"]:
             row += 1
             if r["kind"] == "criterion":
-                _row(ws, row, [r["stt"], r["name"], "", "", "", r["result"], "", ""], bold=True)
+                _row(ws, styles, row, [r["stt"], r["name"], "", "", "", r["result"], "", ""], BODY_BOLD)
             else:
                 note = "; ".join(x for x in (r["gap"], r["evidence"]) if x)
-                _row(ws, row, [r["stt"], "", r["name"], r["target"], r["value"], r["result"], note,
-                               f"{r['confidence']} – {r['confidence_text']}"])
+                _row(ws, styles, row, [r["stt"], "", r["name"], r["target"], r["value"], r["result"], note,
+                                       f"{r['confidence']} – {r['confidence_text']}"])
             if not r["met"]:
-                ws.cell(row, 6).font = NOT_MET_FONT
+                styles.apply(ws.cell(row, 6), NOT_MET)
     row += 2
-    ws.cell(row, 1, ctx["totals"]["text"]).font = BOLD
+    styles.apply(ws.cell(row, 1, ctx["totals"]["text"]), TEXT_BOLD)
     for text in [*ctx["disagreements"], ctx["unverified_note"]]:
         if text:
             row += 1
@@ -85,14 +127,15 @@ def assessment_workbook(ctx: dict[str, Any]) -> Workbook:
     villages = ctx["villages"]
     if villages["total"]:
         vs = wb.create_sheet("Thôn bản")
-        row = _heading(vs, [f"KẾT QUẢ THỰC HIỆN TIÊU CHÍ THÔN, BẢN – {ctx['unit']['label'].upper()} NĂM {ctx['year']}",
-                            villages["criteria_set"]["name"]], 5)
+        row = _heading(vs, styles, [f"KẾT QUẢ THỰC HIỆN TIÊU CHÍ THÔN, BẢN – {ctx['unit']['label'].upper()} "
+                                    f"NĂM {ctx['year']}", villages["criteria_set"]["name"]], 5)
         header = row
-        _row(vs, row, ["STT", "Tên thôn, bản", "Số tiêu chí đạt", "Kết quả", "Còn thiếu"], header=True)
+        _row(vs, styles, row, ["STT", "Tên thôn, bản", "Số tiêu chí đạt", "Kết quả", "Còn thiếu"], HEADER)
         for v in villages["rows"]:
             row += 1
-            _row(vs, row, [v["stt"], v["name"], f"{v['met']}/{v['total']}", v["result"], "; ".join(v["missing"])])
-        vs.cell(row + 2, 1, villages["text"]).font = BOLD
+            _row(vs, styles, row, [v["stt"], v["name"], f"{v['met']}/{v['total']}", v["result"],
+                                   "; ".join(v["missing"])])
+        styles.apply(vs.cell(row + 2, 1, villages["text"]), TEXT_BOLD)
         for col, width in zip("ABCDE", (7, 26, 14, 16, 70)):
             vs.column_dimensions[col].width = width
         _landscape(vs, header)
@@ -100,24 +143,24 @@ def assessment_workbook(ctx: dict[str, Any]) -> Workbook:
 
 
 def summary_workbook(ctx: dict[str, Any]) -> Workbook:
-    wb = Workbook()
+    wb, styles = Workbook(), Styles()
     ws = wb.active
     ws.title = "Tổng hợp"
     ids = [c["id"] for c in ctx["criteria"]]
     width = len(ids) + 5
-    row = _heading(ws, [f"TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ NÔNG THÔN MỚI NĂM {ctx['year']}"
-                        + (f" – {ctx['location'].upper()}" if ctx["location"] else ""),
-                        ctx["criteria_set"]["name"], "Ký hiệu: x = đạt tiêu chí"], width)
+    row = _heading(ws, styles, [f"TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ NÔNG THÔN MỚI NĂM {ctx['year']}"
+                                + (f" – {ctx['location'].upper()}" if ctx["location"] else ""),
+                                ctx["criteria_set"]["name"], "Ký hiệu: x = đạt tiêu chí"], width)
     header = row
-    _row(ws, row, ["STT", "Tên xã", *ids, "Số tiêu chí đạt", "Kết quả", "Thôn, bản đạt chuẩn"], header=True)
+    _row(ws, styles, row, ["STT", "Tên xã", *ids, "Số tiêu chí đạt", "Kết quả", "Thôn, bản đạt chuẩn"], HEADER)
     for c in ctx["communes"]:
         row += 1
-        _row(ws, row, [c["stt"], c["name"], *c["cells"], c["met"], c["result"],
-                       f"{c['villages_met']}/{c['villages_total']}"])
+        _row(ws, styles, row, [c["stt"], c["name"], *c["cells"], c["met"], c["result"],
+                               f"{c['villages_met']}/{c['villages_total']}"])
         for col in range(3, 3 + len(ids)):
-            ws.cell(row, col).alignment = CENTER
+            styles.apply(ws.cell(row, col), BODY_CENTERED)
     row += 1
-    _row(ws, row, ["", "Số xã đạt", *[c["communes_met"] for c in ctx["criteria"]], "", "", ""], bold=True)
+    _row(ws, styles, row, ["", "Số xã đạt", *[c["communes_met"] for c in ctx["criteria"]], "", "", ""], BODY_BOLD)
     t = ctx["totals"]
     for text in (t["text"], "Các xã đạt đủ tiêu chí: " + (", ".join(t["communes_all_met_names"]) or "không có"),
                  t["villages_text"], ctx["unverified_note"]):
@@ -130,11 +173,11 @@ def summary_workbook(ctx: dict[str, Any]) -> Workbook:
         ws.column_dimensions[get_column_letter(3 + n)].width = 4.5
     _landscape(ws, header)
     crit = wb.create_sheet("Tiêu chí")
-    row = _heading(crit, ["SỐ XÃ ĐẠT TỪNG TIÊU CHÍ"], 3)
-    _row(crit, row, ["Tiêu chí", "Tên tiêu chí", "Số xã đạt"], header=True)
+    row = _heading(crit, styles, ["SỐ XÃ ĐẠT TỪNG TIÊU CHÍ"], 3)
+    _row(crit, styles, row, ["Tiêu chí", "Tên tiêu chí", "Số xã đạt"], HEADER)
     for c in ctx["criteria"]:
         row += 1
-        _row(crit, row, [c["id"], c["name"], c["communes_met"]])
+        _row(crit, styles, row, [c["id"], c["name"], c["communes_met"]])
     crit.column_dimensions["B"].width = 48
     return wb
 
