@@ -3,19 +3,20 @@ context in the sandboxed environment, rules sized, saved reproducibly."""
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
 
 from ..errors import input_error
 from ..files import write_bytes
 from .docx_package import docx_bytes, set_properties, source_date
 from .environment import TemplateTimeout, make_environment, template_error, time_limit
 from .filters import DOCX_FILTERS
+from .template_cache import CachedDocxTemplate, compile_once
 from . import layout_pass, tables
 
 _ENV = None
@@ -24,11 +25,11 @@ _ENV = None
 def environment():
     global _ENV
     if _ENV is None:
-        _ENV = make_environment(DOCX_FILTERS)
+        _ENV = compile_once(make_environment(DOCX_FILTERS))
     return _ENV
 
 
-def open_template(template: Path) -> DocxTemplate:
+def open_template(template: Path) -> CachedDocxTemplate:
     if not template.exists():
         raise input_error(f"Không tìm thấy mẫu {template}.")
     if not zipfile.is_zipfile(template):
@@ -36,9 +37,10 @@ def open_template(template: Path) -> DocxTemplate:
             f"Mẫu {template} không phải tệp Word .docx hợp lệ.",
             hint="Mở mẫu bằng Word và lưu lại dưới dạng 'Word Document (*.docx)'.",
         )
-    _refuse_external_links(template)
+    data = template.read_bytes()  # read once: the checks, the cache key and the package
+    _refuse_external_links(template, data)
     try:
-        return DocxTemplate(str(template))
+        return CachedDocxTemplate(data)
     except Exception as exc:  # python-docx raises many kinds for a broken package
         raise input_error(f"Không mở được mẫu {template}: {exc}.") from None
 
@@ -47,10 +49,10 @@ _EXTERNAL = re.compile(r'<Relationship\b[^>]*TargetMode="External"[^>]*>')
 _HYPERLINK = "/relationships/hyperlink"
 
 
-def _refuse_external_links(template: Path) -> None:
+def _refuse_external_links(template: Path, data: bytes) -> None:
     """A template may link web pages, nothing else outside itself: an external image,
     frame or OLE link would make LibreOffice pull a local file into the PDF."""
-    with zipfile.ZipFile(template) as package:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
         for name in package.namelist():
             if not name.endswith(".rels"):
                 continue
@@ -64,10 +66,10 @@ def _refuse_external_links(template: Path) -> None:
                     )
 
 
-def missing_variables(tpl: DocxTemplate, context: dict[str, Any]) -> set[str]:
+def missing_variables(tpl: CachedDocxTemplate, context: dict[str, Any]) -> set[str]:
     """Top-level variables the template uses that the context does not have."""
     try:
-        names = tpl.get_undeclared_template_variables(environment())
+        names = tpl.undeclared_variables(environment())
     except jinja2.TemplateError:
         return set()  # the render reports the syntax error with its location
     return {n for n in names if n not in context and n not in ("loop",)}

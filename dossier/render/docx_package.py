@@ -9,6 +9,7 @@ import os
 import zipfile
 
 from docx.document import Document as DocumentObject
+from docx.opc.pkgwriter import PackageWriter
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -37,10 +38,39 @@ def set_properties(doc: DocumentObject, *, title: str = "", subject: str = "", a
     props.modified = when
 
 
+class _FixedZip:
+    """The writer python-docx's PackageWriter writes entries to, with fixed entry
+    timestamps and attributes (what :func:`normalise_zip` would make of its zip)."""
+
+    def __init__(self, dst: zipfile.ZipFile) -> None:
+        self.dst = dst
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        _write_fixed(self.dst, pack_uri.membername, blob)
+
+
 def docx_bytes(doc: DocumentObject) -> bytes:
-    raw = io.BytesIO()
-    doc.save(raw)
-    return normalise_zip(raw.getvalue())
+    """``doc.save()`` then :func:`normalise_zip`, in one pass: each part is
+    compressed once instead of twice."""
+    package = doc.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        writer = _FixedZip(dst)  # the steps of PackageWriter.write, into our zip
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
+    return out.getvalue()
+
+
+def _write_fixed(dst: zipfile.ZipFile, name: str, data: bytes) -> None:
+    fixed = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+    fixed.compress_type = zipfile.ZIP_DEFLATED
+    fixed.external_attr = 0o644 << 16
+    fixed.create_system = 3
+    dst.writestr(fixed, data, compresslevel=6)
 
 
 def normalise_zip(data: bytes) -> bytes:
@@ -49,9 +79,5 @@ def normalise_zip(data: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            fixed.create_system = 3
-            dst.writestr(fixed, src.read(info.filename), compresslevel=6)
+            _write_fixed(dst, info.filename, src.read(info.filename))
     return out.getvalue()

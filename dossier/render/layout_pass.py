@@ -11,9 +11,12 @@ border; its indents set its length, so it stays editable in Word.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.styles import BabelFish
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -59,6 +62,15 @@ def _container_width_mm(paragraph: Paragraph, section_width_mm: float) -> float:
 _P, _PPR, _PSTYLE, _VAL, _T = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:t")
 
 
+def style_ids(doc: DocumentObject, names: Iterable[str]) -> dict[str, str]:
+    """``{name: doc.styles[name].style_id}`` for those of ``names`` the document
+    has, found as ``doc.styles[name]`` finds them; ``name in doc.styles`` would
+    build a python-docx object for each of the template's ~200 styles."""
+    styles = doc.styles.element
+    found = {name: styles.get_by_name(BabelFish.ui2internal(name)) for name in names}
+    return {name: style.styleId for name, style in found.items() if style is not None}
+
+
 def _style_id(p) -> str | None:
     style = p.find(f"{_PPR}/{_PSTYLE}")
     return style.get(_VAL) if style is not None else None
@@ -80,7 +92,8 @@ def fit_rules(doc: DocumentObject) -> int:
     fitted = 0
     previous = None  # the last paragraph element with text
     # compare style ids (cheap) rather than names (python-docx resolves a name per call)
-    ratios = {doc.styles[name].style_id: r for name, r in RULE_STYLES.items() if name in doc.styles}
+    ids = style_ids(doc, RULE_STYLES)
+    ratios = {ids[name]: r for name, r in RULE_STYLES.items() if name in ids}
     for p in doc.element.body.iter(_P):
         ratio = ratios.get(_style_id(p))
         if ratio is not None and previous is not None:

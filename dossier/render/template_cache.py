@@ -1,0 +1,98 @@
+"""The work of filling a DOCX template that depends only on the template, done
+once per process: a batch fills the same few templates dozens of times.
+
+Remembered, each in a small LRU keyed by content (so a template edited on disk
+is read afresh, and memory stays bounded):
+
+* the variables a template uses (:meth:`CachedDocxTemplate.undeclared_variables`), by the
+  SHA-256 of the template file;
+* docxtpl's patched XML of each part (``patch_xml``: a dozen regexes over the
+  whole XML), by the part's XML text;
+* the compiled Jinja template of each part (:func:`compile_once`), by its source.
+
+Only the data-independent steps are cached: every fill still loads a fresh
+package, renders in the same sandboxed environment (autoescape, undefined
+variables raising, under the caller's time limit) and produces the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+from docx.opc.oxml import parse_xml
+from docxtpl import DocxTemplate
+from jinja2 import meta
+
+
+class LRU:
+    """A small least-recently-used map; ``get`` computes a missing value with ``make``."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()  # outside the lock; an exception is not remembered
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+_UNDECLARED = LRU(32)  # per template file
+_PATCHED = LRU(128)  # per part: a template has its body and a few headers/footers
+_COMPILED = 256  # per environment, per part and core property (title, author… are templates too)
+
+
+class CachedDocxTemplate(DocxTemplate):
+    """A docxtpl template read from ``data`` (the template file's bytes) that
+    remembers its data-independent steps across instances."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data))
+        self.digest = hashlib.sha256(data).digest()
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _PATCHED.get(src_xml, lambda: DocxTemplate.patch_xml(self, src_xml))
+
+    def undeclared_variables(self, env: jinja2.Environment) -> frozenset[str]:
+        """docxtpl's ``get_undeclared_template_variables(env)``, remembered. Call it
+        before rendering: it reads the loaded package instead of loading a second one."""
+        return _UNDECLARED.get((self.digest, id(env)), lambda: self._undeclared(env))
+
+    def _undeclared(self, env: jinja2.Environment) -> frozenset[str]:
+        doc = self.get_docx()
+        parts = [doc.element.body]
+        for uri in (self.HEADER_URI, self.FOOTER_URI):
+            parts += [parse_xml(part.blob) for _, part in self.get_headers_footers(uri)]
+        xml = "".join(self.patch_xml(self.xml_to_string(part)) for part in parts)
+        return frozenset(meta.find_undeclared_variables(env.parse(xml)))
+
+
+def compile_once(env: jinja2.Environment) -> jinja2.Environment:
+    """Make ``env.from_string`` remember its templates by source text: docxtpl
+    compiles every part of a template (and each core property) on every fill.
+    A compiled template renders any number of times; the environment (sandbox,
+    filters, undefined, autoescape) is the one it was compiled in."""
+    compile_ = env.from_string
+    cache = LRU(_COMPILED)
+
+    def from_string(source: Any, globals: Any = None, template_class: Any = None) -> jinja2.Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return compile_(source, globals, template_class)
+        return cache.get(source, lambda: compile_(source))
+
+    env.from_string = from_string
+    return env
