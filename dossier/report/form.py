@@ -20,7 +20,7 @@ from ..criteria.registry import registry
 from ..files import write_bytes
 from ..load import xlsx_layout as L
 from ..models.assessment import Assessment
-from .xlsx_package import workbook_bytes
+from .xlsx_package import CellStyles, Look, workbook_bytes
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -32,6 +32,15 @@ CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 UNLOCKED = Protection(locked=False)
 BOLD = Font(bold=True)
 
+# How the form's cells look (CellStyles sets each look's style objects once per workbook)
+HEADER = Look(BOX, CENTER, HEADER_FILL, BOLD)
+INPUT = Look(BOX, WRAP, INPUT_FILL, protection=UNLOCKED)
+TEXT = Look(BOX, WRAP)
+LOCKED_VALUE = Look(border=BOX)
+GROUP_ROW = Look(BOX, fill=GROUP_FILL, font=BOLD)
+CRITERION_ROW = Look(BOX, WRAP, font=BOLD)
+LABEL = Look(font=BOLD)
+
 
 def _title(ws: Worksheet, text: str, last_col: str, row: int = 1, bold: bool = True) -> None:
     ws[f"A{row}"] = text
@@ -40,21 +49,15 @@ def _title(ws: Worksheet, text: str, last_col: str, row: int = 1, bold: bool = T
     ws.merge_cells(f"A{row}:{last_col}{row}")
 
 
-def _headers(ws: Worksheet, row: int, headers: dict[str, str]) -> None:
+def _headers(ws: Worksheet, styles: CellStyles, row: int, headers: dict[str, str]) -> None:
     for col, text in headers.items():
         cell = ws[f"{col}{row}"]
         cell.value = text
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = BOX
+        styles.apply(cell, HEADER)
 
 
-def _input(cell, value=None) -> None:
-    cell.protection = UNLOCKED
-    cell.fill = INPUT_FILL
-    cell.border = BOX
-    cell.alignment = WRAP
+def _input(styles: CellStyles, cell, value=None) -> None:
+    styles.apply(cell, INPUT)
     if value is not None:
         cell.value = float(value) if isinstance(value, Decimal) else value
 
@@ -122,12 +125,13 @@ def _info_value(assessment: Assessment | None, key: str, defaults: dict[str, obj
     return value
 
 
-def _info_sheet(ws: Worksheet, cset: CriteriaSet, village_set: CriteriaSet | None, assessment: Assessment | None) -> None:
+def _info_sheet(ws: Worksheet, styles: CellStyles, cset: CriteriaSet, village_set: CriteriaSet | None,
+                assessment: Assessment | None) -> None:
     ws.title = L.INFO_SHEET
     _title(ws, "THÔNG TIN CHUNG VỀ ĐƠN VỊ ĐÁNH GIÁ", "C")
     _title(ws, "Chỉ nhập vào các ô màu vàng. Kết quả Đạt/Chưa đạt do phần mềm tính từ số liệu, không nhập tay.",
            "C", row=2, bold=False)
-    _headers(ws, L.INFO_HEADER_ROW, L.INFO_HEADERS)
+    _headers(ws, styles, L.INFO_HEADER_ROW, L.INFO_HEADERS)
     defaults = {"commune.type": cset.unit_type, "criteria_set": cset.id, "override": cset.override_id,
                 "village_set": village_set.id if village_set else None, "sample_data": "Không"}
     rules = _Validations(ws)
@@ -136,15 +140,14 @@ def _info_sheet(ws: Worksheet, cset: CriteriaSet, village_set: CriteriaSet | Non
         ws[f"A{row}"] = fld.label
         ws[f"C{row}"] = fld.hint
         for col in "AC":
-            ws[f"{col}{row}"].border = BOX
-            ws[f"{col}{row}"].alignment = WRAP
+            styles.apply(ws[f"{col}{row}"], TEXT)
         value = _info_value(assessment, fld.key, defaults)
         cell = ws[f"B{row}"]
         if fld.locked:
             cell.value = value
-            cell.border = BOX
+            styles.apply(cell, LOCKED_VALUE)
         else:
-            _input(cell, value)
+            _input(styles, cell, value)
             kind = {"int": "year" if fld.key == "year" else "int", "number": "number", "flag": "flag"}.get(fld.kind)
             if kind:
                 rules.add(kind, f"B{row}")
@@ -156,8 +159,8 @@ def _info_sheet(ws: Worksheet, cset: CriteriaSet, village_set: CriteriaSet | Non
     _protect(ws)
 
 
-def _table_rows(ws: Worksheet, cset: CriteriaSet, first_row: int, key_col: str, year: int | None,
-                columns: list[str], on_indicator, on_criterion=None) -> int:
+def _table_rows(ws: Worksheet, styles: CellStyles, cset: CriteriaSet, first_row: int, key_col: str,
+                year: int | None, columns: list[str], on_indicator, on_criterion=None) -> int:
     """Write groups / criteria / indicators from ``first_row``; return the next free row."""
     row = first_row
     for group in cset.groups:
@@ -165,18 +168,14 @@ def _table_rows(ws: Worksheet, cset: CriteriaSet, first_row: int, key_col: str, 
         ws[f"B{row}"] = group.name
         ws[f"{key_col}{row}"] = f"{L.KIND_GROUP}:{group.id}"
         for col in columns:
-            ws[f"{col}{row}"].fill = GROUP_FILL
-            ws[f"{col}{row}"].font = BOLD
-            ws[f"{col}{row}"].border = BOX
+            styles.apply(ws[f"{col}{row}"], GROUP_ROW)
         row += 1
         for crit in group.criteria:
             ws[f"A{row}"] = crit.id
             ws[f"B{row}"] = crit.name
             ws[f"{key_col}{row}"] = f"{L.KIND_CRITERION}:{crit.id}"
             for col in columns:
-                ws[f"{col}{row}"].font = BOLD
-                ws[f"{col}{row}"].border = BOX
-                ws[f"{col}{row}"].alignment = WRAP
+                styles.apply(ws[f"{col}{row}"], CRITERION_ROW)
             if on_criterion:
                 on_criterion(row, crit)
             row += 1
@@ -186,14 +185,13 @@ def _table_rows(ws: Worksheet, cset: CriteriaSet, first_row: int, key_col: str, 
                 ws[f"D{row}"] = ind.target.text(ind.unit, year)
                 ws[f"{key_col}{row}"] = f"{L.KIND_INDICATOR}:{ind.id}"
                 for col in columns:
-                    ws[f"{col}{row}"].border = BOX
-                    ws[f"{col}{row}"].alignment = WRAP
+                    styles.apply(ws[f"{col}{row}"], TEXT)
                 on_indicator(row, ind)
                 row += 1
     return row
 
 
-def _criteria_sheet(ws: Worksheet, cset: CriteriaSet, assessment: Assessment | None) -> None:
+def _criteria_sheet(ws: Worksheet, styles: CellStyles, cset: CriteriaSet, assessment: Assessment | None) -> None:
     year = assessment.year if assessment else None
     _title(ws, "BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ", "H")
     _title(ws, f"{cset.display_name} ({cset.display_basis})", "H", row=2, bold=False)
@@ -201,16 +199,16 @@ def _criteria_sheet(ws: Worksheet, cset: CriteriaSet, assessment: Assessment | N
                "sách), tự đánh giá vào cột F nếu có, căn cứ số liệu vào cột G. Mức đạt chuẩn ghi “chưa xác minh” là "
                "mức chưa được đối chiếu với văn bản gốc.", "H", row=3, bold=False)
     ws.row_dimensions[3].height = 45
-    _headers(ws, L.HEADER_ROW, L.CRITERIA_COLUMNS)
+    _headers(ws, styles, L.HEADER_ROW, L.CRITERIA_COLUMNS)
     rules = _Validations(ws)
     entries = assessment.indicators if assessment else {}
     crit_self = assessment.criteria_self_assessment if assessment else {}
 
     def indicator(row: int, ind) -> None:
         entry = entries.get(ind.id)
-        _input(ws[f"{L.VALUE_COL}{row}"], entry.value if entry else None)
-        _input(ws[f"{L.SELF_COL}{row}"], entry.self_assessment if entry else None)
-        _input(ws[f"{L.NOTE_COL}{row}"], (entry.evidence or None) if entry else None)
+        _input(styles, ws[f"{L.VALUE_COL}{row}"], entry.value if entry else None)
+        _input(styles, ws[f"{L.SELF_COL}{row}"], entry.self_assessment if entry else None)
+        _input(styles, ws[f"{L.NOTE_COL}{row}"], (entry.evidence or None) if entry else None)
         ws[f"{L.MARK_COL}{row}"] = f"{ind.confidence} – {ind.confidence_text}"
         kind = _value_rule(ind.unit.code)
         if kind:
@@ -218,10 +216,10 @@ def _criteria_sheet(ws: Worksheet, cset: CriteriaSet, assessment: Assessment | N
         rules.add("self", f"{L.SELF_COL}{row}")
 
     def criterion(row: int, crit) -> None:
-        _input(ws[f"{L.SELF_COL}{row}"], crit_self.get(crit.id))
+        _input(styles, ws[f"{L.SELF_COL}{row}"], crit_self.get(crit.id))
         rules.add("self", f"{L.SELF_COL}{row}")
 
-    _table_rows(ws, cset, L.FIRST_ROW, L.KEY_COL, year, list(L.CRITERIA_COLUMNS), indicator, criterion)
+    _table_rows(ws, styles, cset, L.FIRST_ROW, L.KEY_COL, year, list(L.CRITERIA_COLUMNS), indicator, criterion)
     for col, width in zip("ABCDEFGH", (7, 24, 52, 16, 16, 14, 36, 20)):
         ws.column_dimensions[col].width = width
     ws.column_dimensions[L.KEY_COL].hidden = True
@@ -232,7 +230,8 @@ def _criteria_sheet(ws: Worksheet, cset: CriteriaSet, assessment: Assessment | N
     _protect(ws)
 
 
-def _village_sheet(ws: Worksheet, vset: CriteriaSet, assessment: Assessment | None, columns: int) -> None:
+def _village_sheet(ws: Worksheet, styles: CellStyles, vset: CriteriaSet, assessment: Assessment | None,
+                   columns: int) -> None:
     year = assessment.year if assessment else None
     villages = list(assessment.villages) if assessment else []
     columns = max(columns, len(villages))
@@ -243,18 +242,18 @@ def _village_sheet(ws: Worksheet, vset: CriteriaSet, assessment: Assessment | No
            last, row=3, bold=False)
     headers = dict(L.VILLAGE_COLUMNS)
     headers.update({get_column_letter(L.VILLAGE_FIRST_COL + i): f"Thôn, bản {i + 1}" for i in range(columns)})
-    _headers(ws, L.HEADER_ROW, headers)
+    _headers(ws, styles, L.HEADER_ROW, headers)
     rules = _Validations(ws)
     labels = {L.VILLAGE_NAME_ROW: ("Tên thôn, bản", None, "name"),
               L.VILLAGE_HOUSEHOLDS_ROW: ("Số hộ", "int", "households"),
               L.VILLAGE_POPULATION_ROW: ("Số nhân khẩu", "int", "population")}
     for row, (label, kind, attr) in labels.items():
         ws[f"C{row}"] = label
-        ws[f"C{row}"].font = BOLD
+        styles.apply(ws[f"C{row}"], LABEL)
         ws[f"{L.VILLAGE_KEY_COL}{row}"] = f"ban:{attr}"
         for i in range(columns):
             col = get_column_letter(L.VILLAGE_FIRST_COL + i)
-            _input(ws[f"{col}{row}"], getattr(villages[i], attr) if i < len(villages) else None)
+            _input(styles, ws[f"{col}{row}"], getattr(villages[i], attr) if i < len(villages) else None)
             if kind:
                 rules.add(kind, f"{col}{row}")
     village_cols = [get_column_letter(L.VILLAGE_FIRST_COL + i) for i in range(columns)]
@@ -263,11 +262,11 @@ def _village_sheet(ws: Worksheet, vset: CriteriaSet, assessment: Assessment | No
         kind = _value_rule(ind.unit.code)
         for i, col in enumerate(village_cols):
             entry = villages[i].indicators.get(ind.id) if i < len(villages) else None
-            _input(ws[f"{col}{row}"], entry.value if entry else None)
+            _input(styles, ws[f"{col}{row}"], entry.value if entry else None)
             if kind:
                 rules.add(kind, f"{col}{row}")
 
-    _table_rows(ws, vset, L.VILLAGE_FIRST_ROW, L.VILLAGE_KEY_COL, year, list(L.VILLAGE_COLUMNS) + village_cols,
+    _table_rows(ws, styles, vset, L.VILLAGE_FIRST_ROW, L.VILLAGE_KEY_COL, year, list(L.VILLAGE_COLUMNS) + village_cols,
                 indicator)
     for col, width in zip("ABCD", (7, 22, 46, 14)):
         ws.column_dimensions[col].width = width
@@ -281,11 +280,11 @@ def _village_sheet(ws: Worksheet, vset: CriteriaSet, assessment: Assessment | No
 
 def form_workbook(cset: CriteriaSet, village_set: CriteriaSet | None = None, assessment: Assessment | None = None,
                   village_columns: int = L.DEFAULT_VILLAGE_COLUMNS) -> Workbook:
-    wb = Workbook()
-    _info_sheet(wb.active, cset, village_set, assessment)
-    _criteria_sheet(wb.create_sheet(L.CRITERIA_SHEET), cset, assessment)
+    wb, styles = Workbook(), CellStyles()
+    _info_sheet(wb.active, styles, cset, village_set, assessment)
+    _criteria_sheet(wb.create_sheet(L.CRITERIA_SHEET), styles, cset, assessment)
     if village_set is not None:
-        _village_sheet(wb.create_sheet(L.VILLAGE_SHEET), village_set, assessment, village_columns)
+        _village_sheet(wb.create_sheet(L.VILLAGE_SHEET), styles, village_set, assessment, village_columns)
     wb.properties.title = f"Biểu đánh giá tiêu chí – {cset.display_name}"
     return wb
 

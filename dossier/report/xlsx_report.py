@@ -4,35 +4,20 @@ the same contexts the DOCX templates receive."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..files import write_bytes
 from .form import BOX, CENTER, HEADER_FILL, WRAP
-from .xlsx_package import workbook_bytes
+from .xlsx_package import CellStyles, Look, workbook_bytes
 
 BOLD = Font(bold=True)
 GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
 NOT_MET_FONT = Font(color="C00000", bold=True)
-
-
-@dataclass(frozen=True, eq=False)
-class Look:
-    """Everything styled about one kind of cell. Looks compare by identity: each
-    is built once below, so finding a look's style costs no hashing of fonts."""
-
-    border: Border | None = None
-    alignment: Alignment | None = None
-    fill: PatternFill | None = None
-    font: Font | None = None
-
 
 TITLE = Look(alignment=Alignment(horizontal="center", wrap_text=True), font=Font(bold=True, size=13))
 SUBTITLE = Look(alignment=Alignment(horizontal="left", wrap_text=True), font=Font(bold=False, size=11))
@@ -40,38 +25,12 @@ HEADER = Look(BOX, CENTER, HEADER_FILL, BOLD)
 GROUP = Look(BOX, WRAP, GROUP_FILL, BOLD)
 BODY = Look(BOX, WRAP)
 BODY_BOLD = Look(BOX, WRAP, font=BOLD)
-BODY_CENTERED = Look(BOX, CENTER)
-NOT_MET = Look(BOX, WRAP, font=NOT_MET_FONT)
+CENTERED = Look(alignment=CENTER)
+NOT_MET = Look(font=NOT_MET_FONT)
 TEXT_BOLD = Look(font=BOLD)
 
 
-class Styles:
-    """One workbook's cell styles, one per look. The first cell of a look has
-    its border, alignment, fill and font set one by one, which files them in
-    the workbook's style lists (hashing each object, the slow part); every
-    other cell of that look gets a copy of the resulting style array, the
-    very indices the one-by-one assignment would have given it."""
-
-    def __init__(self) -> None:
-        self._arrays: dict[Look, StyleArray] = {}
-
-    def apply(self, cell: Cell, look: Look) -> None:
-        array = self._arrays.get(look)
-        if array is None:
-            array = self._arrays[look] = self._file(cell, look)
-        cell._style = StyleArray(array)
-
-    @staticmethod
-    def _file(cell: Cell, look: Look) -> StyleArray:
-        cell._style = StyleArray()
-        for name in ("border", "alignment", "fill", "font"):
-            value = getattr(look, name)
-            if value is not None:
-                setattr(cell, name, value)
-        return StyleArray(cell._style)
-
-
-def _heading(ws: Worksheet, styles: Styles, lines: list[str], width: int) -> int:
+def _heading(ws: Worksheet, styles: CellStyles, lines: list[str], width: int) -> int:
     last = get_column_letter(width)
     for n, text in enumerate(lines, 1):
         styles.apply(ws.cell(n, 1, text), TITLE if n == 1 else SUBTITLE)
@@ -79,7 +38,7 @@ def _heading(ws: Worksheet, styles: Styles, lines: list[str], width: int) -> int
     return len(lines) + 2
 
 
-def _row(ws: Worksheet, styles: Styles, row: int, values: list[Any], look: Look = BODY) -> None:
+def _row(ws: Worksheet, styles: CellStyles, row: int, values: list[Any], look: Look = BODY) -> None:
     for col, value in enumerate(values, 1):
         styles.apply(ws.cell(row, col, value), look)
 
@@ -92,7 +51,7 @@ def _landscape(ws: Worksheet, header_row: int) -> None:
 
 
 def assessment_workbook(ctx: dict[str, Any]) -> Workbook:
-    wb, styles = Workbook(), Styles()
+    wb, styles = Workbook(), CellStyles()
     ws = wb.active
     ws.title = "Kết quả"
     lines = [f"BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ – {ctx['unit']['label'].upper()} NĂM {ctx['year']}",
@@ -143,7 +102,7 @@ def assessment_workbook(ctx: dict[str, Any]) -> Workbook:
 
 
 def summary_workbook(ctx: dict[str, Any]) -> Workbook:
-    wb, styles = Workbook(), Styles()
+    wb, styles = Workbook(), CellStyles()
     ws = wb.active
     ws.title = "Tổng hợp"
     ids = [c["id"] for c in ctx["criteria"]]
@@ -158,7 +117,7 @@ def summary_workbook(ctx: dict[str, Any]) -> Workbook:
         _row(ws, styles, row, [c["stt"], c["name"], *c["cells"], c["met"], c["result"],
                                f"{c['villages_met']}/{c['villages_total']}"])
         for col in range(3, 3 + len(ids)):
-            styles.apply(ws.cell(row, col), BODY_CENTERED)
+            styles.apply(ws.cell(row, col), CENTERED)
     row += 1
     _row(ws, styles, row, ["", "Số xã đạt", *[c["communes_met"] for c in ctx["criteria"]], "", "", ""], BODY_BOLD)
     t = ctx["totals"]
