@@ -12,6 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dossier.files import write_bytes  # noqa: E402
+from dossier.layout.docx_blocks import drop_unused_styles  # noqa: E402
 from dossier.layout.forms import FORMS  # noqa: E402
 from dossier.paths import TEMPLATES_DIR  # noqa: E402
 from dossier.render.docx_package import docx_bytes, set_properties, source_date  # noqa: E402
@@ -20,6 +21,7 @@ from dossier.render.docx_package import docx_bytes, set_properties, source_date 
 def main() -> None:
     for name, build in FORMS.items():
         doc = build()
+        drop_unused_styles(doc)
         set_properties(doc, title=f"Mẫu {name}", author="dossier", when=source_date())
         changed = write_bytes(TEMPLATES_DIR / f"{name}.docx", docx_bytes(doc))
         print(f"{'wrote' if changed else 'unchanged'} templates/{name}.docx")
