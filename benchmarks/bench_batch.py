@@ -23,7 +23,8 @@ Scenarios (each timed with the same sampler):
    new names): peak memory per worker must stay flat from 12 to 120.
 
 Prints total time, documents/s, pages/s, peak RSS per worker process and per
-LibreOffice, and the ratios baseline / dossier. Resident servers live in a
+LibreOffice, the ratios baseline / dossier, and where the CPU went (LibreOffice
+vs Python) with the best ratio LibreOffice's own conversion time would allow. Resident servers live in a
 private runtime folder of this run and are stopped at the end.
 """
 
@@ -98,7 +99,8 @@ def timed(name: str, argv: list[str] | list[list[str]], outputs_dir: Path | None
     pdfs = sorted(outputs_dir.rglob("*.pdf")) if outputs_dir else []
     return {"name": name, "seconds": seconds, "docs": len(pdfs), "pages": count_pages(pdfs),
             "office_mb": sorted(office.peaks.values(), reverse=True),
-            "worker_mb": sorted(workers.peaks.values(), reverse=True)}
+            "worker_mb": sorted(workers.peaks.values(), reverse=True),
+            "office_cpu": office.office_cpu, "other_cpu": office.other_cpu}
 
 
 def naive(docx_files: list[Path], out: Path) -> dict:
@@ -122,7 +124,8 @@ def naive(docx_files: list[Path], out: Path) -> dict:
     shutil.rmtree(profile, ignore_errors=True)
     pdfs = sorted(out.glob("*.pdf"))
     return {"name": "naive: docxtpl + soffice per document", "seconds": seconds, "docs": len(pdfs),
-            "pages": count_pages(pdfs), "office_mb": sorted(office.peaks.values(), reverse=True), "worker_mb": []}
+            "pages": count_pages(pdfs), "office_mb": sorted(office.peaks.values(), reverse=True), "worker_mb": [],
+            "office_cpu": office.office_cpu, "other_cpu": office.other_cpu}
 
 
 def synthetic_district(n: int, root: Path) -> Path:
@@ -147,6 +150,28 @@ def row(m: dict) -> str:
     workers = "/".join(f"{x:.0f}" for x in m["worker_mb"][:4]) or "-"
     return (f"{m['name']:<46} {m['seconds']:>8.1f} {m['docs']:>5} {m['pages']:>6} {rate:>7.2f} {pages:>8.1f} "
             f"{office:>16} {workers:>14}")
+
+
+def cpu_report(rows: dict, base: dict, jobs: int) -> None:
+    """Where the CPU went, and the best ratio LibreOffice's own conversion time allows.
+
+    LibreOffice's CPU in the resident run is conversion only (its servers were up
+    before): however the rest is done, ``jobs`` cores cannot finish these
+    conversions in less than that CPU divided by ``jobs``."""
+    print()
+    print(f"{'CPU seconds':<46} {'LibreOffice':>12} {'Python etc.':>12} {'total':>8} {'cores busy':>11}")
+    for key in ("cold", "warm", "naive"):
+        m = rows[key]
+        total = m["office_cpu"] + m["other_cpu"]
+        print(f"{m['name']:<46} {m['office_cpu']:>12.1f} {m['other_cpu']:>12.1f} {total:>8.1f} "
+              f"{total / m['seconds']:>11.2f}")
+    warm = rows["warm"]
+    floor = warm["office_cpu"] / jobs
+    print(f"LibreOffice conversion CPU alone (resident run): {warm['office_cpu']:.1f} s, "
+          f"{warm['office_cpu'] / max(base['docs'], 1):.2f} s per naive document; on {jobs} cores at least "
+          f"{floor:.1f} s whatever else is done, so at most "
+          f"{(base['seconds'] / base['docs']) / (floor / max(warm['docs'], 1)):.1f}x per document against the naive "
+          f"baseline with zero Python time")
 
 
 def edit_commune(data: Path, slug: str, n: int) -> None:
@@ -212,6 +237,7 @@ def main() -> int:
             print(f"ratio naive/dossier ({key}, seconds per document): {rate / base_rate:.1f}x "
                   f"(dossier {ours['seconds'] / ours['docs']:.2f} s/doc, naive {base['seconds'] / base['docs']:.2f} "
                   f"s/doc; the dossier run also writes XLSX, assembles and stamps the dossiers)")
+        cpu_report(rows, base, args.jobs)
         if not args.quick:
             print(f"peak worker MB at 12 communes: {max(rows['cold']['worker_mb'] or [0]):.0f}, "
                   f"at 120: {max(rows['big']['worker_mb'] or [0]):.0f}; LibreOffice MB at 12: "

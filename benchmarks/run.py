@@ -151,10 +151,24 @@ class RssSampler:
         self.interval = interval
         self.also = also  # also count processes whose command line names this (resident servers' folder)
         self.peaks: dict[int, float] = {}
+        self.cpu: dict[int, tuple[bool, float]] = {}  # pid -> (is LibreOffice, CPU s used while sampled)
+        self._cpu_before: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    @property
+    def office_cpu(self) -> float:
+        """CPU seconds LibreOffice (soffice.bin) used while sampled (to the last sample)."""
+        return sum(cpu for office, cpu in self.cpu.values() if office)
+
+    @property
+    def other_cpu(self) -> float:
+        """CPU seconds every other process below us used (Python workers, helpers)."""
+        return sum(cpu for office, cpu in self.cpu.values() if not office)
+
     def __enter__(self) -> RssSampler:
+        procs = _processes()  # resident servers already up: count only what they use from now on
+        self._cpu_before = {p: info[4] for p, info in procs.items() if self.also and self.also in info[3]}
         self._thread.start()
         return self
 
@@ -177,13 +191,18 @@ class RssSampler:
                     groups[pgid] = groups.get(pgid, 0.0) + procs[p][2]
             for pgid, rss in groups.items():
                 self.peaks[pgid] = max(self.peaks.get(pgid, 0.0), rss)
+            for p in mine:
+                used = procs[p][4] - self._cpu_before.get(p, 0.0)
+                was_office, seen = self.cpu.get(p, (False, 0.0))  # an exited process has no command line
+                self.cpu[p] = (was_office or "soffice" in procs[p][3], max(used, seen))
             self._stop.wait(self.interval)
 
 
-def _processes() -> dict[int, tuple[int, int, float, str]]:
-    """pid -> (ppid, pgid, rss MB, cmdline)."""
+def _processes() -> dict[int, tuple[int, int, float, str, float]]:
+    """pid -> (ppid, pgid, rss MB, cmdline, CPU seconds used so far)."""
     out = {}
     page = os.sysconf("SC_PAGE_SIZE")
+    tick = os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -192,11 +211,12 @@ def _processes() -> dict[int, tuple[int, int, float, str]]:
                 stat = f.read().decode(errors="replace")
             fields = stat[stat.rindex(")") + 2:].split()
             ppid, pgid, rss_pages = int(fields[1]), int(fields[2]), int(fields[21])
+            cpu = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
             with open(f"/proc/{entry}/cmdline", "rb") as f:
                 cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
         except (OSError, ValueError, IndexError):
             continue
-        out[int(entry)] = (ppid, pgid, rss_pages * page / 2**20, cmd)
+        out[int(entry)] = (ppid, pgid, rss_pages * page / 2**20, cmd, cpu)
     return out
 
 
