@@ -11,7 +11,7 @@ import pytest
 
 from dossier.pipeline import batch, commune
 from dossier.pipeline.batch import Task, Unit, _Schedule
-from dossier.pipeline.commune import DossierResult
+from dossier.pipeline.result import DossierResult
 from dossier.pipeline.registry import nested_files
 from dossier.pipeline.reuse import copy_built, record
 

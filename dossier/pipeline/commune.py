@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..compose.commune import Composed, compose_all
@@ -22,6 +22,7 @@ from ..models.dossier_input import CommuneDossierInput
 from ..models.validation import validate
 from ..staging import staged
 from .documents import gather_sources, render_documents, template_inputs
+from .result import DOSSIER_PDF, DossierResult
 
 Progress = Callable[[str], None]
 
@@ -33,17 +34,6 @@ FILE_NAMES = {
     "bien_ban_hop": "04-bien-ban-hop",
     "bao_cao_no_dong_xdcb": "05-bao-cao-no-dong-xdcb",
 }
-DOSSIER_PDF = "ho-so.pdf"
-
-
-@dataclass
-class DossierResult:
-    output: Path
-    pages: int = 0
-    documents: list[Path] = field(default_factory=list)
-    inputs: list[Path] = field(default_factory=list)  # everything read: for make's dependency files
-    missing: list[str] = field(default_factory=list)  # draft: parts still missing
-    warnings: list[str] = field(default_factory=list)  # draft: files left out, and why
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .commune import DOSSIER_PDF, DossierResult
+from .result import DOSSIER_PDF, DossierResult
 
 MANIFEST = "manifest.json"
 
