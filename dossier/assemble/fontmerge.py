@@ -38,6 +38,13 @@ module does, in four steps:
    ``'``, ``"``) to 2-byte CIDs and point the resource names at the new
    fonts. A content stream shared by pages whose fonts differ is copied.
 
+Each content stream is parsed once (qpdf), however many pages or forms
+paint it: steps 1 and 4 replay the operators they track. A rewritten
+stream is exactly what :func:`pikepdf.unparse_content_stream` writes for
+the parsed stream with the new strings, built line by line from that
+unparse (one instruction per line): only text-showing lines change, and
+each string or number in them is converted once per font.
+
 Left exactly as they are: fonts of other faces (annexes), Type1, Type3,
 CFF or non-embedded fonts, and fonts whose use cannot be rewritten safely:
 set by a ``gs`` ExtGState, shown by a form that inherits its font or its
@@ -51,6 +58,7 @@ hashes, and fontTools does not touch timestamps.
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import io
 import logging
@@ -74,9 +82,10 @@ from ..paths import FONTS_DIR
 WIDTH_TOLERANCE = 1.0  # |PDF width - face advance| allowed, in 1/1000 em
 TEXT_SHOW = frozenset({"Tj", "TJ", "'", '"'})
 _TRACKED_SET = TEXT_SHOW | {"q", "Q", "Tf", "Tw", "gs", "Do"}
-_TRACKED = " ".join(sorted(_TRACKED_SET))  # parse_content_stream keeps only these operators
+_TRACKED_BYTES = frozenset(op.encode() for op in _TRACKED_SET)
 MAX_CID = 0xFFFF
 PROGRAM_CACHE = 16  # parsed font programs kept while identifying fonts
+SHAPE_CACHE = 20_000  # glyph outlines kept by their data, across fonts (the same glyphs in every subset)
 LIKELY_SAMPLE = 24  # glyphs looked at to guess which face to try first
 BFCHAR_BLOCK = 100  # entries per beginbfchar block (the CMap limit)
 
@@ -176,6 +185,25 @@ def _components(data: bytes) -> list[tuple[int, bytes, int]]:
             return records
 
 
+def _shape(data: bytes) -> tuple[tuple[int, ...], bytes | list | None]:
+    """(bounding box, what to compare without decoding) of a glyph's data (10 bytes or more)."""
+    contours, *box = struct.unpack(">h4h", data[:10])
+    if contours > 0:
+        at = 10 + 2 * contours
+        count = struct.unpack(">H", data[at - 2:at])[0] + 1
+        start = at + 2 + struct.unpack(">H", data[at:at + 2])[0]  # after the instructions
+        shape: bytes | list | None = data[:at] + data[start:start + _points_length(data, start, count)]
+    elif contours < 0:
+        shape = _components(data)
+    else:
+        shape = None
+    return tuple(box), shape
+
+
+_SHAPES: dict[bytes, tuple[tuple[int, ...], bytes | list | None]] = {}  # glyph data → _shape(data)
+_UNSET = object()
+
+
 class GlyphTable:
     """The glyphs of one TrueType program, compared by outline and advance.
 
@@ -201,7 +229,7 @@ class GlyphTable:
             loca.byteswap()
         if len(loca) != self.count + 1:
             raise ValueError("loca too short")
-        self.offsets = loca if long_offsets else array("I", (2 * v for v in loca))
+        self.offsets = loca if long_offsets else array("I", map((2).__mul__, loca))
         self.glyf = reader["glyf"]
         self._raw: dict[int, tuple[tuple[int, ...], bytes | list | None] | None] = {}
         self._boxes: dict[int, tuple[int, ...] | None] = {}
@@ -229,31 +257,31 @@ class GlyphTable:
         component records (flags that change the shape, offsets, transform,
         component glyph id), to be compared component by component.
         """
-        if gid not in self._raw:
-            try:
-                advance = self.advance(gid)
-                data = self._raw_data(gid)
-                if len(data) < 10:
-                    self._raw[gid] = ((advance,), b"")
-                else:
-                    contours, *box = struct.unpack(">h4h", data[:10])
-                    if contours > 0:
-                        at = 10 + 2 * contours
-                        count = struct.unpack(">H", data[at - 2:at])[0] + 1
-                        start = at + 2 + struct.unpack(">H", data[at:at + 2])[0]  # after the instructions
-                        shape: bytes | list | None = data[:at] + data[start:start + _points_length(data, start, count)]
-                    elif contours < 0:
-                        shape = _components(data)
-                    else:
-                        shape = None
-                    self._raw[gid] = ((advance, *box), shape)
-            except (ValueError, IndexError, struct.error):
-                self._raw[gid] = None
-        return self._raw[gid]
+        header = self._raw.get(gid, _UNSET)
+        if header is not _UNSET:
+            return header
+        try:
+            advance = self.advance(gid)
+            data = self._raw_data(gid)
+            if len(data) < 10:
+                header = ((advance,), b"")
+            else:
+                found = _SHAPES.get(data)  # the same glyph, in another subset of the same face
+                if found is None:
+                    found = _shape(data)
+                    if len(_SHAPES) >= SHAPE_CACHE:
+                        _SHAPES.clear()
+                    _SHAPES[data] = found
+                header = ((advance, *found[0]), found[1])
+        except (ValueError, IndexError, struct.error):
+            header = None
+        self._raw[gid] = header
+        return header
 
     def signature(self, gid: int) -> tuple[int, ...] | None:
         """Advance and bounding box from the glyph header: a cheap pre-filter."""
-        if gid not in self._boxes:
+        box = self._boxes.get(gid, _UNSET)
+        if box is _UNSET:
             box = None
             if 0 <= gid < self.count:
                 start, end = self.offsets[gid], self.offsets[gid + 1]
@@ -262,7 +290,7 @@ class GlyphTable:
                 elif end <= len(self.glyf):
                     box = (self.advance(gid), *struct.unpack(">4h", self.glyf[start + 2:start + 10]))
             self._boxes[gid] = box
-        return self._boxes[gid]
+        return box
 
     def _outline(self, gid: int, depth: int = 0) -> Outline:
         if gid in self._outlines:
@@ -323,19 +351,26 @@ class GlyphTable:
     def _same_shape(self, gid: int, other: GlyphTable, other_gid: int, depth: int = 0) -> bool:
         """Whether the two glyphs are encoded alike (components compared alike, whatever their ids)."""
         a, b = self._header(gid), other._header(other_gid)
-        if a is None or b is None or a[0][1:] != b[0][1:] or a[1] is None or b[1] is None:
+        if a is None or b is None or a[0][1:] != b[0][1:]:
             return False
-        if isinstance(a[1], bytes) or isinstance(b[1], bytes):
-            return a[1] == b[1]
-        return (depth < MAX_COMPONENT_DEPTH and len(a[1]) == len(b[1])
-                and all(x[:2] == y[:2] and self._same_shape(x[2], other, y[2], depth + 1) for x, y in zip(a[1], b[1])))
+        return self._same_encoding(a[1], other, b[1], depth)
+
+    def _same_encoding(self, shape: bytes | list | None, other: GlyphTable, other_shape: bytes | list | None,
+                       depth: int) -> bool:
+        if shape is None or other_shape is None:
+            return False
+        if isinstance(shape, bytes) or isinstance(other_shape, bytes):
+            return shape == other_shape
+        return (depth < MAX_COMPONENT_DEPTH and len(shape) == len(other_shape)
+                and all(x[:2] == y[:2] and self._same_shape(x[2], other, y[2], depth + 1)
+                        for x, y in zip(shape, other_shape)))
 
     def same(self, gid: int, other: GlyphTable, other_gid: int) -> bool:
         """Whether two glyphs have the same advance and outline."""
         a, b = self._header(gid), other._header(other_gid)
         if a is None or b is None or a[0] != b[0]:
             return False
-        if self._same_shape(gid, other, other_gid):
+        if self._same_encoding(a[1], other, b[1], 0):
             return True  # encoded alike: no need to decode them
         key = self.key(gid)
         return key is not None and key == other.key(other_gid)
@@ -563,11 +598,42 @@ _CMAP_TOKEN = re.compile(rb"<([0-9A-Fa-f\s]*)>|(\[)|(\])|(beginbfchar|endbfchar|
 
 
 def _hex(token: bytes) -> bytes:
-    return bytes.fromhex(re.sub(rb"\s", b"", token).decode("ascii"))
+    return bytes.fromhex(token.translate(None, b" \t\n\r\f\v").decode("ascii"))  # what \s matches
+
+
+_CMAP_HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")  # _CMAP_TOKEN's strings
+_CMAP_BYTES = re.compile(rb"<((?:[0-9A-Fa-f]{2})*)>")  # ...made of whole bytes, nothing else
+_CMAP_KEYWORD = re.compile(rb"beginbfchar|endbfchar|beginbfrange|endbfrange")
+_BFCHAR_BLOCK = re.compile(rb"beginbfchar(.*?)endbfchar", re.DOTALL)
+
+
+def _bfchar_only(data: bytes) -> dict[int, str] | None:
+    """:func:`parse_to_unicode` for the usual CMap: ``bfchar`` blocks of plain strings; None for any other."""
+    if b"bfrange" in data or b"[" in data or b"]" in data:
+        return None
+    keywords = _CMAP_KEYWORD.findall(data)
+    if keywords != [b"beginbfchar", b"endbfchar"] * (len(keywords) // 2):
+        return None
+    out: dict[int, str] = {}
+    for block in _BFCHAR_BLOCK.findall(data):
+        strings = _CMAP_BYTES.findall(block)
+        if len(strings) != len(_CMAP_HEX.findall(block)):
+            return None  # a string with spaces or half a byte
+        for src, dst in zip(strings[0::2], strings[1::2]):
+            if src and dst and not len(dst) % 4:  # whole UTF-16 units
+                try:
+                    text = bytes.fromhex(dst.decode("ascii")).decode("utf-16-be")
+                except UnicodeDecodeError:
+                    continue
+                out.setdefault(int(src, 16), text)
+    return out
 
 
 def parse_to_unicode(data: bytes) -> dict[int, str]:
     """Code → text of a ToUnicode CMap (``bfchar`` and ``bfrange``, both forms)."""
+    found = _bfchar_only(data)
+    if found is not None:
+        return found
     out: dict[int, str] = {}
     block = None
     values: list[bytes | list[bytes]] = []
@@ -581,22 +647,21 @@ def parse_to_unicode(data: bytes) -> dict[int, str]:
         except UnicodeDecodeError:
             return None
 
-    for match in _CMAP_TOKEN.finditer(data):
-        hex_token, open_, close, keyword = match.groups()
-        if keyword is not None:
+    for hex_token, open_, close, keyword in _CMAP_TOKEN.findall(data):  # one group each, b"" the others
+        if keyword:
             block = keyword[5:] if keyword.startswith(b"begin") else None
             values = []
             continue
         if block is None:
             continue
-        if open_ is not None:
+        if open_:
             array_items = []
             continue
-        if close is not None:
+        if close:
             if array_items is not None:
                 values.append(array_items)
             array_items = None
-        elif hex_token is not None:
+        else:  # a hexadecimal string, maybe empty
             try:
                 raw = _hex(hex_token)
             except ValueError:
@@ -605,8 +670,6 @@ def parse_to_unicode(data: bytes) -> dict[int, str]:
                 array_items.append(raw)
                 continue
             values.append(raw)
-        else:
-            continue
         if block == b"bfchar" and len(values) == 2:
             src, dst = values
             values = []
@@ -913,11 +976,11 @@ def match_face(source: SourceFont, codes: Sequence[int], faces: Sequence[Face]) 
             return None
         used[code] = (gid, width, source.text.get(code))
 
-    sample = list(used.values())[:LIKELY_SAMPLE]
+    sample = [(source.glyphs.signature(gid), gid, text) for gid, _, text in list(used.values())[:LIKELY_SAMPLE]]
 
     def likely(face: Face) -> int:  # glyphs whose hinted glyph has the same advance and box: cheap
-        return sum(any(face.glyphs.signature(h) == source.glyphs.signature(gid) for h in face.hints(gid, text))
-                   for gid, _, text in sample)
+        signature = face.glyphs.signature
+        return sum(any(signature(h) == wanted for h in face.hints(gid, text)) for wanted, gid, text in sample)
 
     for index in sorted(range(len(faces)), key=lambda i: (-likely(faces[i]), i)):
         face = faces[index]
@@ -976,6 +1039,306 @@ class _Plan:
         return found
 
 
+# Events of a parsed content stream: the operators the walk tracks, in order.
+_PUSH, _POP, _FONT, _SPACING, _STATE, _PAINT, _SHOW = range(7)
+_SHOW_BYTES = frozenset(op.encode() for op in TEXT_SHOW)
+_PUSH_EVENT, _POP_EVENT = (_PUSH,), (_POP,)
+
+# The items of an operand list as unparse writes them, one space apart: only
+# literal strings (every parenthesis in them escaped) may hold a space.
+_ITEM = re.compile(rb"\([^\\()]*+(?:\\.[^\\()]*+)*+\)|[^ ]++", re.DOTALL)
+
+
+def _is_string(value: object) -> bool:
+    # numbers come back as int/Decimal; a cheap type test, then the PDF type of the rest
+    return type(value) is _PDF_OBJECT and value._type_code == _STRING
+
+
+class _Text:
+    """The strings of one text-showing operation, and what they show in each kind of font (computed once)."""
+
+    __slots__ = ("strings", "parts", "_cid", "_simple")
+
+    def __init__(self, strings: tuple[bytes, ...] | None,
+                 parts: tuple[bytes, list[bytes], bytes] | None = None) -> None:
+        self.strings = strings  # None: nothing a font could show (no operand, TJ without an array)
+        self.parts = parts  # (head, items, tail) of the line when every item is a string or a number
+        self._cid: tuple[bool, frozenset[int], int] | None = None
+        self._simple: tuple[bool, frozenset[int], int] | None = None
+
+    def cid(self) -> tuple[bool, frozenset[int], int]:
+        """(a dangling byte, the 2-byte codes, how many) for a Type0 font."""
+        if self._cid is None:
+            strings = self.strings
+            dangling = any(len(data) % 2 for data in strings)
+            whole = (data[:len(data) // 2 * 2] for data in strings) if dangling else strings
+            pairs = array("H", b"".join(whole))
+            if _LITTLE_ENDIAN:
+                pairs.byteswap()
+            self._cid = (dangling, frozenset(pairs), len(pairs))
+        return self._cid
+
+    def simple(self) -> tuple[bool, frozenset[int], int]:
+        """(a code 32, the 1-byte codes, how many) for a simple font."""
+        if self._simple is None:
+            data = b"".join(self.strings)
+            self._simple = (32 in data, frozenset(data), len(data))
+        return self._simple
+
+
+def _shown_strings(op: str, operands: Sequence) -> tuple[bytes, ...] | None:
+    if not operands:
+        return None
+    last = operands[-1]
+    if op == "TJ":
+        if not isinstance(last, pikepdf.Array):
+            return None
+        items = list(last)
+    else:
+        items = [last]
+    return tuple(bytes(item) for item in items if _is_string(item))
+
+
+def _show_items(line: bytes, spaced: bool = False) -> tuple[bytes, list[bytes], bytes] | None:
+    """(head, items, tail) of an unparsed ``[ ... ] TJ``, or ``Tj`` / ``'`` with one operand; else None.
+
+    Items are one space apart; ``spaced``: literal strings may hold spaces
+    too (else a literal string cut at a space is not an item that
+    :func:`_item_value` reads).
+    """
+    if line.endswith(b" ] TJ") and line.startswith(b"[ "):
+        head, body, tail = b"[ ", line[2:-5], b" ] TJ"
+    elif line.endswith((b" Tj", b" '")):
+        cut = line.rfind(b" ")
+        head, body, tail = b"", line[:cut], line[cut:]
+    else:
+        return None
+    items = _ITEM.findall(body) if spaced else body.split(b" ")
+    if not items or b"" in items or (not head and len(items) != 1) or (spaced and b" ".join(items) != body):
+        return None
+    return head, items, tail
+
+
+_ESCAPED = re.compile(rb"\\([0-7]{1,3}|.)", re.DOTALL)
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")", b"\\": b"\\"}
+_NUMBER = re.compile(rb"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+
+
+def _unescape(match: re.Match) -> bytes:
+    code = match.group(1)
+    found = _ESCAPES.get(code)
+    if found is not None:
+        return found
+    if not code.isdigit():
+        raise ValueError("not an escape unparse writes")
+    return bytes([int(code, 8) & 0xFF])
+
+
+def _item_value(item: bytes) -> bytes | None:
+    """The bytes of an unparsed string item, None for a number; ValueError for anything else.
+
+    Strings as unparse writes them: hexadecimal, or literal with the
+    escapes of PDF 32000 7.3.4.2 (never a raw end of line).
+    """
+    first = item[:1]
+    if first == b"(":
+        body = item[1:-1]
+        if len(item) < 2 or not item.endswith(b")") or (len(body) - len(body.rstrip(b"\\"))) % 2:
+            raise ValueError("a literal string cut at a space")  # its last parenthesis is escaped
+        return _ESCAPED.sub(_unescape, body) if b"\\" in body else body
+    if first == b"<" and item.endswith(b">") and len(item) > 1 and item[1:2] != b"<":
+        return binascii.unhexlify(item[1:-1])  # binascii.Error is a ValueError
+    if _NUMBER.fullmatch(item):
+        return None
+    raise ValueError("neither a string nor a number")
+
+
+def _spacing(operand: object) -> float | None:
+    number = _number(operand)
+    return float(number) if number is not None else None
+
+
+def _reencode(instruction: pikepdf.ContentStreamInstruction, plan: _Plan) -> pikepdf.ContentStreamInstruction:
+    """``instruction`` (text showing, with the operand it shows) with its strings re-encoded by ``plan``."""
+    op = str(instruction.operator)
+    operands = instruction.operands
+    last = operands[-1]
+    items = list(last) if op == "TJ" else [last]
+    for i, item in enumerate(items):
+        if _is_string(item):
+            items[i] = plan.encode(bytes(item))
+    return pikepdf.ContentStreamInstruction([*operands[:-1], Array(items) if op == "TJ" else items[0]],
+                                            instruction.operator)
+
+
+def _unparse_lines(instructions: list) -> list[bytes]:
+    """Each instruction as unparse writes it in a content stream."""
+    lines = pikepdf.unparse_content_stream(instructions).split(b"\n")
+    if len(lines) != len(instructions):
+        lines = [pikepdf.unparse_content_stream([instruction]) for instruction in instructions]
+    return lines
+
+
+def _unparse_items(values: list) -> list[bytes] | None:
+    """Each value as unparse writes it in an array, or None if the array cannot be split back."""
+    line = pikepdf.unparse_content_stream([pikepdf.ContentStreamInstruction([Array(values)], pikepdf.Operator("TJ"))])
+    for spaced in (False, True):  # as many items as values: none cut at a space
+        parts = _show_items(line, spaced)
+        if parts is not None and len(parts[1]) == len(values):
+            return parts[1]
+    return None
+
+
+class _Stream:
+    """A content stream parsed once for both walks, shared streams included.
+
+    ``events``: the tracked operators, state-independent (``Tf`` keeps the
+    resource name, looked up again for each page that paints the stream).
+    ``text``: the stream as :func:`pikepdf.unparse_content_stream` writes
+    it, one instruction per line, kept when it shows strings: a rewrite then
+    builds the lines that change only (same bytes as unparsing the whole
+    stream). None when lines are not instructions (inline images): such a
+    stream is parsed again to be rewritten.
+    """
+
+    __slots__ = ("events", "text")
+
+    def __init__(self, events: list[tuple], text: bytes | None) -> None:
+        self.events = events
+        self.text = text
+
+
+class _Streams:
+    """Content streams as parsed by qpdf, and the items of their strings, shared by the survey and the rewrite."""
+
+    def __init__(self) -> None:
+        self.streams: dict[ObjGen, _Stream | None] = {}
+        self.texts: dict[bytes, _Text] = {}  # line → its strings: the same words come back on many pages
+        self.items: dict[bytes, bytes | None] = {}  # unparsed item → its bytes (a string) or None (a number)
+        self._scratch: pikepdf.Pdf | None = None
+
+    def get(self, stream: pikepdf.Stream) -> _Stream:
+        og = stream.objgen
+        if og in self.streams:
+            parsed = self.streams[og]
+        else:
+            parsed = self._parse(stream)
+            if og != (0, 0):
+                self.streams[og] = parsed
+        if parsed is None:
+            raise _Unreadable
+        return parsed
+
+    def reparse(self, lines: list[bytes]) -> list | None:
+        """The instructions of these unparsed lines, or None if they do not come back exactly as they were."""
+        data = b"\n".join(lines)
+        if self._scratch is None:
+            self._scratch = pikepdf.new()  # not the dossier: nothing is added to it
+        try:
+            instructions = pikepdf.parse_content_stream(pikepdf.Stream(self._scratch, data), "")
+            if len(instructions) != len(lines) or pikepdf.unparse_content_stream(instructions) != data:
+                return None
+        except (pikepdf.PdfError, ValueError, TypeError):
+            return None
+        return instructions
+
+    def _text(self, line: bytes, instruction: pikepdf.ContentStreamInstruction) -> _Text:
+        """The strings ``instruction`` (unparsed: ``line``) shows, each item decoded once."""
+        parts = _show_items(line)
+        strings = self._strings(parts[1]) if parts is not None else None
+        if strings is None and parts is not None and b"(" in line:  # a literal string with a space?
+            parts = _show_items(line, spaced=True)
+            strings = self._strings(parts[1]) if parts is not None else None
+        if strings is not None:
+            return _Text(strings, parts)
+        return _Text(_shown_strings(str(instruction.operator), instruction.operands))  # as pikepdf reads it
+
+    def _strings(self, items: list[bytes]) -> tuple[bytes, ...] | None:
+        """The strings among these items (empty ones left out: they show nothing), None if one is not read."""
+        table = self.items
+        try:
+            for item in set(items).difference(table):
+                table[item] = _item_value(item)
+        except ValueError:
+            return None
+        return tuple(filter(None, map(table.__getitem__, items)))
+
+    def _parse(self, stream: pikepdf.Stream) -> _Stream | None:
+        try:
+            instructions = pikepdf.parse_content_stream(stream, "")
+        except (pikepdf.PdfError, ValueError, TypeError):
+            return None
+        try:
+            data = pikepdf.unparse_content_stream(instructions)
+        except (pikepdf.PdfError, ValueError, TypeError):
+            return self._parse_instructions(instructions)
+        lines = data.split(b"\n")
+        if len(lines) != len(instructions):  # inline images
+            return self._parse_instructions(instructions)
+        events: list[tuple] = []
+        shows: list[tuple[int, int, bytes]] = []  # (position in events, instruction, line)
+        tracked = [i for i, line in enumerate(lines) if line[line.rfind(b" ") + 1:] in _TRACKED_BYTES]  # op last
+        for index in tracked:
+            line = lines[index]
+            op = line[line.rfind(b" ") + 1:]
+            if op == b"q":
+                events.append(_PUSH_EVENT)
+            elif op == b"Q":
+                events.append(_POP_EVENT)
+            elif op in _SHOW_BYTES:
+                if op == b'"':
+                    operands = instructions[index].operands
+                    events.append((_SPACING, _spacing(operands[0]) if len(operands) == 3 else None))
+                shows.append((len(events), index, line))
+                events.append(())
+            elif op == b"Tf" and line.startswith(b"/") and b"#" not in line[:line.find(b" ")]:
+                events.append((_FONT, line[:line.find(b" ")].decode("ascii")))  # the name as written: no escape
+            else:
+                events.append(_event(str(instructions[index].operator), instructions[index].operands))
+        if not shows:
+            return _Stream(events, None)
+        texts = self.texts
+        for position, index, line in shows:
+            text = texts.get(line)
+            if text is None:
+                text = texts[line] = self._text(line, instructions[index])
+            events[position] = (_SHOW, index, text)
+        return _Stream(events, data)
+
+    @staticmethod
+    def _parse_instructions(instructions: list) -> _Stream:
+        """Events from the instructions themselves (no line per instruction)."""
+        events: list[tuple] = []
+        for index, instruction in enumerate(instructions):
+            if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+                continue
+            op = str(instruction.operator)
+            if op not in _TRACKED_SET:
+                continue
+            operands = instruction.operands
+            if op in TEXT_SHOW:
+                if op == '"':
+                    events.append((_SPACING, _spacing(operands[0]) if len(operands) == 3 else None))
+                events.append((_SHOW, index, _Text(_shown_strings(op, operands))))
+            else:
+                events.append(_event(op, operands))
+        return _Stream(events, None)
+
+
+def _event(op: str, operands: Sequence) -> tuple:
+    """The event of a tracked operator other than text showing."""
+    if op == "q":
+        return (_PUSH,)
+    if op == "Q":
+        return (_POP,)
+    if op == "Tf":
+        name = operands[0] if operands else None
+        return (_FONT, str(name) if isinstance(name, pikepdf.Name) else None)
+    if op == "Tw":
+        return (_SPACING, _spacing(operands[0]) if operands else None)
+    return (_STATE if op == "gs" else _PAINT, operands[0] if operands else None)  # gs, Do
+
+
 class _Walk:
     """Visits every content stream once, tracking the font and the word spacing.
 
@@ -983,9 +1346,14 @@ class _Walk:
     fonts that must stay; with plans it re-encodes their strings.
     """
 
-    def __init__(self, pdf: pikepdf.Pdf, plans: dict[ObjGen, _Plan] | None = None) -> None:
+    def __init__(self, pdf: pikepdf.Pdf, plans: dict[ObjGen, _Plan] | None = None,
+                 parsed: _Streams | None = None) -> None:
         self.pdf = pdf
         self.plans = plans
+        self.parsed = parsed if parsed is not None else _Streams()  # each stream parsed once for both walks
+        self._lines: dict[tuple[ObjGen, _Text], bytes] = {}  # (font, strings shown) → the line re-encoded
+        self._tokens: dict[ObjGen, dict[bytes, bytes | None]] = {}  # font → item → the item re-encoded
+        self._numbers: dict[bytes, bytes | None] = {}  # number item → as pikepdf writes it back
         self.usage: dict[ObjGen, set[int]] = {}
         self.shown: Counter[ObjGen] = Counter()  # glyphs shown per font
         self.fonts: dict[ObjGen, pikepdf.Object] = {}
@@ -1127,50 +1495,39 @@ class _Walk:
     def _content(self, stream: pikepdf.Stream, resources: object, fonts: dict[str, pikepdf.Object],
                  state: tuple, stack: list[tuple], info: _FormInfo | None) -> tuple[bytes | None, tuple]:
         """Walk one content stream from ``state``; return (new content or None, state at the end)."""
-        try:  # the survey needs only the operators below; a rewrite needs them all
-            instructions = pikepdf.parse_content_stream(stream, _TRACKED if self.plans is None else "")
-        except (pikepdf.PdfError, ValueError, TypeError) as exc:
-            raise _Unreadable from exc
+        parsed = self.parsed.get(stream)
         font, tw = state
-        changed = False
-        for index, instruction in enumerate(instructions):
-            if isinstance(instruction, pikepdf.ContentStreamInlineImage):
-                continue
-            op = str(instruction.operator)
-            if op not in _TRACKED_SET:
-                continue
-            operands = instruction.operands
-            if op == "q":
+        changes: list[tuple[int, ObjGen, _Text]] = []
+        resolved: dict[str | None, ObjGen | None] = {}  # resource name → font
+        for event in parsed.events:
+            kind = event[0]
+            if kind == _PUSH:
                 stack.append((font, tw))
-            elif op == "Q":
+            elif kind == _POP:
                 if stack:
                     font, tw = stack.pop()
-            elif op == "Tf":
+            elif kind == _SHOW:
+                if self._show(event[2], font, tw, info):
+                    changes.append((event[1], font, event[2]))
+            elif kind == _FONT:
                 if info is not None:
                     info.shows_text = True
-                name = operands[0] if operands else None
-                font = self._track(fonts.get(str(name))) if isinstance(name, pikepdf.Name) else None
-            elif op == "Tw":
-                number = _number(operands[0]) if operands else None
-                tw = float(number) if number is not None else None
-            elif op == "gs":
-                font = self._graphics_state(resources, operands, font)
-            elif op == "Do":
-                self._do(resources, operands, fonts, font)
-            else:  # text showing
-                if op == '"':
-                    number = _number(operands[0]) if len(operands) == 3 else None
-                    tw = float(number) if number is not None else None
-                new = self._show(op, operands, font, tw, info)
-                if new is not None:
-                    instructions[index] = pikepdf.ContentStreamInstruction(new, instruction.operator)
-                    changed = True
-        result = pikepdf.unparse_content_stream(instructions) if changed else None
+                name = event[1]
+                if name in resolved:
+                    font = resolved[name]
+                else:
+                    font = resolved[name] = self._track(fonts.get(name)) if name is not None else None
+            elif kind == _SPACING:
+                tw = event[1]
+            elif kind == _STATE:
+                font = self._graphics_state(resources, event[1], font)
+            else:
+                self._do(resources, event[1], fonts, font)
+        result = self._rewrite(stream, parsed, changes) if changes else None
         return result, (font, tw)
 
-    def _graphics_state(self, resources: object, operands: list, font: object) -> object:
+    def _graphics_state(self, resources: object, name: object, font: object) -> object:
         states = resources.get("/ExtGState") if isinstance(resources, pikepdf.Dictionary) else None
-        name = operands[0] if operands else None
         if not isinstance(states, pikepdf.Dictionary) or not isinstance(name, pikepdf.Name) or name not in states:
             return font
         gs = states[name]
@@ -1182,9 +1539,8 @@ class _Walk:
             self.pinned.add(og)  # rewriting the ExtGState too is not worth it: keep that font
         return og
 
-    def _do(self, resources: object, operands: list, fonts: dict, font: object) -> None:
+    def _do(self, resources: object, name: object, fonts: dict, font: object) -> None:
         xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
-        name = operands[0] if operands else None
         if not isinstance(xobjects, pikepdf.Dictionary) or not isinstance(name, pikepdf.Name) or name not in xobjects:
             return
         xobject = xobjects[name]
@@ -1194,50 +1550,114 @@ class _Walk:
         if info.inherits_font and isinstance(font, tuple):
             self.pinned.add(font)  # the form shows text in the font of this content
 
-    def _show(self, op: str, operands: list, font: object, tw: float | None, info: _FormInfo | None) -> list | None:
-        """Collect (no plans) or re-encode (plans) one text-showing operation."""
+    def _show(self, text: _Text, font: object, tw: float | None, info: _FormInfo | None) -> bool:
+        """Collect (no plans) one text-showing operation, or tell whether it is to be re-encoded (plans)."""
         if info is not None:
             info.shows_text = True
             if font == _INHERITED:
                 info.inherits_font = True
-        if not isinstance(font, tuple) or not operands:
-            return None
+        if not isinstance(font, tuple) or text.strings is None:
+            return False
         kind = self.kinds.get(font)
         if kind is None:
-            return None
-        last = operands[-1]
-        if op == "TJ":
-            if not isinstance(last, pikepdf.Array):
-                return None
-            items = list(last)
+            return False
+        if self.plans is not None:
+            return font in self.plans
+        codes = self.usage.setdefault(font, set())
+        if kind == "cid":
+            dangling, shown, count = text.cid()
+            if dangling:
+                self.pinned.add(font)  # a dangling byte: viewers differ
         else:
-            items = [last]
-        # numbers come back as int/Decimal; a cheap type test, then the PDF type of the rest
-        strings = [i for i, item in enumerate(items) if type(item) is _PDF_OBJECT and item._type_code == _STRING]
-        if self.plans is None:
-            codes = self.usage.setdefault(font, set())
-            for i in strings:
-                data = bytes(items[i])
-                if kind == "cid":
-                    if len(data) % 2:
-                        self.pinned.add(font)  # a dangling byte: viewers differ
-                    pairs = array("H", data[:len(data) // 2 * 2])
-                    if _LITTLE_ENDIAN:
-                        pairs.byteswap()
-                    codes.update(pairs)
-                    self.shown[font] += len(pairs)
-                else:
-                    if tw != 0 and 32 in data:
-                        self.pinned.add(font)  # Tw applies to 1-byte code 32 only, never to CIDs
-                    codes.update(data)
-                    self.shown[font] += len(data)
-            return None
-        plan = self.plans.get(font)
-        if plan is None:
-            return None
-        for i in strings:
-            items[i] = plan.encode(bytes(items[i]))
-        return [*operands[:-1], Array(items) if op == "TJ" else items[0]]
+            space, shown, count = text.simple()
+            if tw != 0 and space:
+                self.pinned.add(font)  # Tw applies to 1-byte code 32 only, never to CIDs
+        codes |= shown
+        self.shown[font] += count
+        return False
+
+    # ------------------------------------------------------------ re-encoding
+
+    def _rewrite(self, stream: pikepdf.Stream, parsed: _Stream, changes: list[tuple[int, ObjGen, _Text]]) -> bytes:
+        """The content of ``stream`` with the strings of the instructions ``changes`` lists re-encoded.
+
+        Exactly what unparsing the whole stream would give, but only the
+        lines that change are built, each once per font.
+        """
+        if parsed.text is None:  # inline images: parse it all again
+            instructions = pikepdf.parse_content_stream(stream, "")
+            for index, font, _ in changes:
+                instructions[index] = _reencode(instructions[index], self.plans[font])
+            return pikepdf.unparse_content_stream(instructions)
+        lines = parsed.text.split(b"\n")
+        built = self._lines
+        pending = [change for change in changes if (change[1], change[2]) not in built]
+        if pending:
+            self._build(stream, lines, pending)
+        for index, font, text in changes:
+            lines[index] = built[(font, text)]
+        return b"\n".join(lines)
+
+    def _build(self, stream: pikepdf.Stream, lines: list[bytes], pending: list[tuple[int, ObjGen, _Text]]) -> None:
+        """Re-encode these lines: item by item where every item is a string or a number.
+
+        The items of a line are written one space apart, each as it would be
+        alone: each string is re-encoded, and each number converted, once
+        per font (by pikepdf, as for the whole line).
+        """
+        unknown: dict[ObjGen, set[bytes]] = {}
+        for _, font, text in pending:
+            if text.parts is not None:
+                absent = set(text.parts[1]).difference(self._tokens.setdefault(font, {}))
+                if absent:
+                    unknown.setdefault(font, set()).update(absent)
+        for font, items in unknown.items():
+            self._convert(font, items)
+        slow: dict[tuple[ObjGen, _Text], int] = {}
+        for index, font, text in pending:
+            key = (font, text)
+            if text.parts is not None:
+                head, items, tail = text.parts
+                try:
+                    self._lines[key] = head + b" ".join(map(self._tokens[font].__getitem__, items)) + tail
+                    continue
+                except TypeError:  # an item that could not be converted: the slow way
+                    pass
+            slow.setdefault(key, index)
+        if slow:
+            instructions = self.parsed.reparse([lines[index] for index in slow.values()])
+            if instructions is None:  # never seen: take the instructions from the stream itself
+                everything = pikepdf.parse_content_stream(stream, "")
+                instructions = [everything[index] for index in slow.values()]
+            rewritten = _unparse_lines([_reencode(instruction, self.plans[font])
+                                        for (font, _), instruction in zip(slow, instructions)])
+            self._lines.update(zip(slow, rewritten))
+
+    def _convert(self, font: ObjGen, items: set[bytes]) -> None:
+        """Each item (unparsed string or number) as :func:`_reencode` would write it for ``font``, or None.
+
+        Strings re-encoded by the font's plan, numbers read and written back
+        by pikepdf (``1.`` becomes ``1``), all unparsed in one array.
+        """
+        table = self._tokens[font]
+        table.update(dict.fromkeys(items))  # None until converted below
+        values = self.parsed.items
+        strings = sorted(item for item in items if values[item] is not None)
+        numbers = sorted(item for item in items if values[item] is None)
+        if strings:
+            plan = self.plans[font]
+            converted = _unparse_items([plan.encode(values[item]) for item in strings])
+            if converted is not None:
+                table.update(zip(strings, converted))
+        if numbers:
+            unknown = [item for item in numbers if item not in self._numbers]
+            if unknown:
+                found = self.parsed.reparse([b"[ " + b" ".join(unknown) + b" ] TJ"])
+                operands = found[0].operands if found is not None else ()
+                read = list(operands[0]) if len(operands) == 1 and isinstance(operands[0], pikepdf.Array) else []
+                converted = _unparse_items(read) if len(read) == len(unknown) else None
+                self._numbers.update(zip(unknown, converted if converted is not None else [None] * len(unknown)))
+            table.update((item, self._numbers[item]) for item in numbers)
 
     # ------------------------------------------------------------ results
 
@@ -1343,7 +1763,7 @@ def merge_font_subsets(pdf: pikepdf.Pdf, faces: Sequence[Path] | None = None) ->
                 mapping = matched[og][1]
                 plans[og] = _Plan(index, {code: cids[mapping[code]] for code in mapping},
                                   two_byte=survey.kinds[og] == "cid")
-        rewrite = _Walk(pdf, plans)
+        rewrite = _Walk(pdf, plans, survey.parsed)  # the streams as the survey parsed them
         rewrite.run()
         rewrite.apply({og: new_by_face[plan.face] for og, plan in plans.items()})
     return len(plans)
