@@ -66,11 +66,12 @@ def _set_defaults(doc: DocumentObject) -> None:
     pf.line_spacing = P.BODY_LINE_SPACING
     # python-docx's default template sets a theme font and 'Calibri'-like
     # East Asian defaults in some styles; the table style must be plain too.
+    from ..render.docx_package import set_core_fields
+
     core = doc.core_properties
     core.author = "dossier"
-    core.last_modified_by = "dossier"
-    core.revision = 1
     core.comments = ""
+    set_core_fields(doc, lastModifiedBy="dossier", revision="1")
 
 
 def setup_section(section, landscape: bool = False) -> None:

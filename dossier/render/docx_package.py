@@ -12,6 +12,25 @@ from docx.document import Document as DocumentObject
 from docx.opc.pkgwriter import PackageWriter
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+CORE_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+# docxcompose (imported by docxtpl) rebinds python-docx's global "cp" prefix to this
+# namespace, so python-docx then writes cp:lastModifiedBy and cp:revision into it:
+# elements the core-properties schema does not allow.
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+
+
+def set_core_fields(doc: DocumentObject, **fields: str) -> None:
+    """Set ``cp:`` core properties (lastModifiedBy, revision…) in their own namespace,
+    whatever python-docx's prefix map says, and drop copies written in the wrong one."""
+    element = doc.core_properties._element
+    for name, value in fields.items():
+        for stray in element.findall(f"{{{CUSTOM_NS}}}{name}"):
+            element.remove(stray)
+        child = element.find(f"{{{CORE_NS}}}{name}")
+        if child is None:
+            child = element.makeelement(f"{{{CORE_NS}}}{name}", {})
+            element.append(child)
+        child.text = value
 
 
 def source_date(default: dt.date | None = None) -> dt.datetime:
@@ -30,9 +49,8 @@ def set_properties(doc: DocumentObject, *, title: str = "", subject: str = "", a
     props.title = title[:250]
     props.subject = subject[:250]
     props.author = author[:250] or "dossier"
-    props.last_modified_by = "dossier"
     props.language = "vi-VN"
-    props.revision = 1
+    set_core_fields(doc, lastModifiedBy="dossier", revision="1")
     when = when or source_date()
     props.created = when
     props.modified = when
