@@ -12,6 +12,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -243,11 +244,11 @@ def drop_unused_styles(doc: DocumentObject) -> None:
     ours = {P.ELEMENTS[key].name for key in P.ELEMENTS}
     keep = {sid for sid, s in by_id.items()
             if s.get(qn("w:default")) in ("1", "true") or s.find(qn("w:name")).get(qn("w:val")) in ours}
+    styles_part = doc.part.part_related_by(RT.STYLES)
     for part in doc.part.package.iter_parts():
         element = getattr(part, "_element", None)
-        if element is None or part is doc.part.part_related_by(_styles_reltype(doc)):
-            continue
-        keep.update(e.get(qn("w:val")) for e in element.iter(*_STYLE_REFS))
+        if element is not None and part is not styles_part:
+            keep.update(e.get(qn("w:val")) for e in element.iter(*_STYLE_REFS))
     todo = list(keep)
     while todo:
         style = by_id.get(todo.pop())
@@ -261,9 +262,3 @@ def drop_unused_styles(doc: DocumentObject) -> None:
     for rid, rel in list(doc.part.rels.items()):
         if rel.reltype.endswith(_STYLES_WITH_EFFECTS):
             doc.part.drop_rel(rid)
-
-
-def _styles_reltype(doc: DocumentObject) -> str:
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    return RT.STYLES

@@ -115,10 +115,12 @@ def tasks_for(units: list[Unit], summary_of: Path | None = None) -> list[Task]:
     return tasks
 
 
-def run_task(task: Task, out_root: Path, *, draft: bool = False, prebuilt: dict | None = None) -> Outcome:
+def run_task(task: Task, out_root: Path, *, draft: bool = False, prebuilt: dict | None = None,
+             share: bool = False) -> Outcome:
     """Do one task in this process; never raises (a failure is an Outcome with its message).
 
-    ``prebuilt``: dossiers this run already built, for a dossier that nests them."""
+    ``prebuilt``: dossiers this run already built, for a dossier that nests them.
+    ``share``: another dossier of the run nests this one: record what was built."""
     start = time.perf_counter()
     outcome = Outcome(task.slug, ok=False, seconds=0.0)
     try:
@@ -139,7 +141,8 @@ def run_task(task: Task, out_root: Path, *, draft: bool = False, prebuilt: dict 
             outcome.outputs.append(result.output)
             outcome.inputs += result.inputs
             outcome.pages += result.pages
-            outcome.built.append(record(task.path, result, draft=draft))
+            if share:
+                outcome.built.append(record(task.path, result, draft=draft))
         else:
             outcome.outputs += build_summary(task.path, out_root, converter)
         outcome.ok = True
@@ -201,12 +204,13 @@ class _Schedule:
     then gets what they built (so it copies them instead of building them again)."""
 
     def __init__(self, tasks: list[Task]) -> None:
-        self.waiting = list(tasks)
         from .registry import nested_files
 
+        self.waiting = list(tasks)
         produced = {t.path.resolve() for t in tasks if t.kind == "dossier"}
         self.needs = {id(t): (set(nested_files(t.path)) & produced) - {t.path.resolve()} if t.kind == "dossier"
                       else set() for t in tasks}
+        self.wanted = set().union(*self.needs.values())  # dossiers some other task nests
         self.unfinished = set(produced)
         self.prebuilt: dict[Path, Built] = {}
 
@@ -226,6 +230,11 @@ class _Schedule:
 
     def prebuilt_for(self, task: Task) -> dict:
         return {p: self.prebuilt[p] for p in self.needs[id(task)] if p in self.prebuilt}
+
+    def arguments(self, task: Task) -> dict:
+        """run_task's keyword arguments for ``task`` beyond the run's own."""
+        return {"prebuilt": self.prebuilt_for(task),
+                "share": task.kind == "dossier" and task.path.resolve() in self.wanted}
 
 
 def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False,
@@ -251,7 +260,7 @@ def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False
     jobs = max(1, min(jobs, len(tasks)))
     if jobs == 1:
         while (task := schedule.next(idle=True)) is not None:
-            outcome = run_task(task, out_root, draft=draft, prebuilt=schedule.prebuilt_for(task))
+            outcome = run_task(task, out_root, draft=draft, **schedule.arguments(task))
             schedule.finished(task, outcome)
             if done := finished(outcome):
                 yield done
@@ -262,7 +271,7 @@ def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False
         running: dict = {}
         while schedule.waiting or running:
             while len(running) < jobs and (task := schedule.next(idle=not running)) is not None:
-                future = pool.submit(run_task, task, out_root, draft=draft, prebuilt=schedule.prebuilt_for(task))
+                future = pool.submit(run_task, task, out_root, draft=draft, **schedule.arguments(task))
                 running[future] = task
             future = next(as_completed(running))
             task = running.pop(future)

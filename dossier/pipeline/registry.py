@@ -26,8 +26,11 @@ def nested_files(data_file: Path) -> list[Path]:
         data = load_mapping(data_file)
     except Exception:  # noqa: BLE001 - the build itself reports the error
         return []
-    names = data.get(NESTED.get(data.get("kind", "xa-ntm"), ""), None) or []
-    return [(Path(data_file).parent / n).resolve() for n in names if isinstance(n, str)] if isinstance(names, list) else []
+    field = NESTED.get(data.get("kind", "xa-ntm"))
+    names = data.get(field) if field else None
+    if not isinstance(names, list):
+        return []
+    return [(Path(data_file).parent / n).resolve() for n in names if isinstance(n, str)]
 
 
 def pipeline_for(data_file: Path):

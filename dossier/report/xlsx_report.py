@@ -7,21 +7,18 @@ import os
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..files import write_bytes
-from .form import BOX, CENTER, HEADER_FILL, WRAP
+from .form import BOLD, BOX, CENTER, GROUP_FILL, HEADER, WRAP
 from .xlsx_package import CellStyles, Look, workbook_bytes
 
-BOLD = Font(bold=True)
-GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
 NOT_MET_FONT = Font(color="C00000", bold=True)
 
 TITLE = Look(alignment=Alignment(horizontal="center", wrap_text=True), font=Font(bold=True, size=13))
 SUBTITLE = Look(alignment=Alignment(horizontal="left", wrap_text=True), font=Font(bold=False, size=11))
-HEADER = Look(BOX, CENTER, HEADER_FILL, BOLD)
 GROUP = Look(BOX, WRAP, GROUP_FILL, BOLD)
 BODY = Look(BOX, WRAP)
 BODY_BOLD = Look(BOX, WRAP, font=BOLD)
