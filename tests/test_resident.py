@@ -166,13 +166,13 @@ def test_idle_setting_is_checked(monkeypatch):
 def test_office_status_and_stop_commands(runtime, tmp_path, docs):
     runner = CliRunner()
     result = runner.invoke(main, ["office", "status"])
-    assert result.exit_code == 0 and "Không có LibreOffice nào chạy nền" in result.output
+    assert result.exit_code == 0 and "Không có LibreOffice hay tiến trình Python nào chạy nền" in result.output
     with Converter(workers=1, resident=60) as conv:
         assert conv.convert([(docs[0], tmp_path / "0.pdf")])[0].ok
     result = runner.invoke(main, ["office", "status"])
     assert result.exit_code == 0 and "đang chờ" in result.output and "MB" in result.output
     result = runner.invoke(main, ["office", "stop"])
-    assert result.exit_code == 0 and "Đã tắt 1 LibreOffice chạy nền" in result.output
+    assert result.exit_code == 0 and "Đã tắt 1 LibreOffice và 0 tiến trình Python chạy nền" in result.output
     assert not running()
 
 

@@ -38,7 +38,7 @@ def batch_command(data_dir: Path, output: Path, jobs: int, only: tuple[str, ...]
     docx, pdf), hồ sơ đề nghị xét, công nhận (khi có tệp ho-so-*.yaml), rồi báo cáo
     tổng hợp của huyện. Xã lỗi được báo cáo, các xã khác vẫn tiếp tục."""
     if summary_only:
-        for path in batch.build_summary(data_dir, output):
+        for path in batch.run_summary(data_dir, output):
             click.echo(f"Đã tạo {path}")
         return
     units = batch.discover(data_dir)

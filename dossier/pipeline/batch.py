@@ -23,12 +23,12 @@ import os
 import time
 import traceback
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import DossierError, input_error
+from ..errors import DossierError, build_error, input_error
 from ..load.files import load_mapping
 
 if TYPE_CHECKING:
@@ -258,16 +258,9 @@ def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False
             yield Outcome(unit.slug, ok=True, seconds=0.0)
     schedule = _Schedule(tasks)
     jobs = max(1, min(jobs, len(tasks)))
-    if jobs == 1:
-        while (task := schedule.next(idle=True)) is not None:
-            outcome = run_task(task, out_root, draft=draft, **schedule.arguments(task))
-            schedule.finished(task, outcome)
-            if done := finished(outcome):
-                yield done
-        return
     # Never more tasks in flight than workers: the next one is chosen when a worker frees,
     # so a dossier that waited for its nested ones runs as soon as they are done.
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with workers(jobs) as pool:
         running: dict = {}
         while schedule.waiting or running:
             while len(running) < jobs and (task := schedule.next(idle=not running)) is not None:
@@ -275,10 +268,52 @@ def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False
                 running[future] = task
             future = next(as_completed(running))
             task = running.pop(future)
-            outcome = future.result()
+            try:
+                outcome = future.result()
+            except Exception as exc:  # noqa: BLE001 - its worker process died; the others go on
+                outcome = Outcome(task.slug, ok=False, seconds=0.0,
+                                  error=f"Tiến trình làm việc dừng bất thường ({type(exc).__name__}: {exc}).")
             schedule.finished(task, outcome)
             if done := finished(outcome):
                 yield done
+
+
+def workers(jobs: int):
+    """Where tasks run: warm workers forked by the resident zygote when resident servers
+    are on (:mod:`.warm`), else ``jobs`` new worker processes, or this process for one job."""
+    from .warm import WarmPool
+
+    pool = WarmPool.open(jobs)
+    if pool is not None:
+        return pool
+    return InProcess() if jobs == 1 else ProcessPoolExecutor(max_workers=jobs)
+
+
+class InProcess:
+    """An executor that runs each call at once, in this process."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - raised again by result(), as other executors do
+            future.set_exception(exc)
+        return future
+
+    def __enter__(self) -> InProcess:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def run_summary(data_dir: Path, out_root: Path) -> list[Path]:
+    """The district summary alone (``--summary-only``), in a warm worker when there is one."""
+    with workers(1) as pool:
+        outcome = pool.submit(run_task, Task(SUMMARY_DIR, "summary", Path(data_dir)), out_root).result()
+    if not outcome.ok:
+        raise build_error(f"Không tạo được báo cáo tổng hợp: {outcome.error}")
+    return outcome.outputs
 
 
 def default_jobs() -> int:

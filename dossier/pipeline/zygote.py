@@ -1,0 +1,179 @@
+"""The zygote: a resident Python process with the pipeline imported, forking
+one worker per connection (see :mod:`.warm` for why, the folder and the protocol).
+
+Started by :class:`.warm.WarmPool` as ``python -c … main(folder, idle)``. It
+imports what batch workers use, listens on ``folder/zygote.sock``, prints one
+ready line and serves until it has had no connection for ``idle`` seconds.
+It never runs a request itself: it stays single-threaded and unchanged, so
+each fork starts from the same clean state.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import json
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import time
+import traceback
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .warm import LOCK, SOCKET, STATE, locked
+
+POLL = 1.0  # seconds between checks for idleness and finished workers
+
+
+def preload() -> None:
+    """Import everything a batch worker uses (the pipelines of every dossier kind,
+    reports, conversion, assembly, WeasyPrint), without starting anything."""
+    from .registry import PIPELINES
+
+    for name in ("batch", "reuse", *PIPELINES.values()):
+        importlib.import_module(f"{__package__}.{name}")
+    for name in ("dossier.render.reports", "dossier.report.xlsx_report", "dossier.report.context",
+                 "dossier.criteria", "dossier.convert", "dossier.assemble.build", "dossier.render.html",
+                 "weasyprint", "weasyprint.text.fonts"):
+        importlib.import_module(name)
+
+
+def main(folder: str, idle: float) -> None:
+    base = Path(folder)
+    preload()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    path = base / SOCKET
+    path.unlink(missing_ok=True)
+    old = os.umask(0o177)
+    try:
+        listener.bind(str(path))
+    finally:
+        os.umask(old)
+    listener.listen(64)
+    (base / STATE).write_text(json.dumps({"pid": os.getpid()}), encoding="utf-8")
+    print(json.dumps({"ready": True, "pid": os.getpid()}), flush=True)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 1)  # the caller has read the ready line; workers get the callers' own streams
+    signal.signal(signal.SIGTERM, lambda *_: _leave(base, listener))
+    _serve(base, listener, idle)
+
+
+def _serve(base: Path, listener: socket.socket, idle: float) -> None:
+    last = time.monotonic()
+    while True:
+        _reap()
+        ready, _, _ = select.select([listener], [], [], POLL)
+        if ready:
+            conn, _ = listener.accept()
+            last = time.monotonic()
+            if not _same_user(conn):
+                conn.close()
+                continue
+            if os.fork() == 0:
+                listener.close()
+                _worker(conn)  # never returns
+            conn.close()
+        elif time.monotonic() - last > idle:
+            # under the callers' lock: a caller either connected before (and is served) or starts a new zygote
+            with locked(base / LOCK):
+                if not select.select([listener], [], [], 0)[0]:
+                    _leave(base, listener)
+
+
+def _leave(base: Path, listener: socket.socket) -> None:
+    if _owns(base):
+        (base / SOCKET).unlink(missing_ok=True)
+        (base / STATE).unlink(missing_ok=True)
+    listener.close()
+    os._exit(0)
+
+
+def _owns(base: Path) -> bool:
+    try:
+        return json.loads((base / STATE).read_text(encoding="utf-8")).get("pid") == os.getpid()
+    except (OSError, ValueError):
+        return False
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _same_user(conn: socket.socket) -> bool:
+    try:
+        creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    except OSError:
+        return False
+    return struct.unpack("3i", creds)[1] == os.getuid()
+
+
+# -- one worker (a forked child) --------------------------------------------------------------
+
+def _worker(sock: socket.socket) -> None:
+    status = 0
+    conn = None
+    closing = False
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        sock.settimeout(10)
+        _, fds, _, _ = socket.recv_fds(sock, 1, 2)
+        for target, fd in zip((1, 2), fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        sock.settimeout(None)
+        conn = Connection(sock.detach())
+        cwd, env = conn.recv()
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+        conn.send(os.getpid())
+        closing = _answer(conn)
+    except (EOFError, KeyboardInterrupt):
+        status = 1
+    except BaseException:  # noqa: BLE001 - reported on the caller's stderr, then this worker ends
+        traceback.print_exc()
+        status = 1
+    finally:
+        try:
+            atexit._run_exitfuncs()  # what the work registered (its LibreOffice worker), as at a normal exit
+            if closing:
+                conn.send("closed")
+        except BaseException:  # noqa: BLE001
+            pass
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001
+                pass
+        os._exit(status)
+
+
+def _answer(conn: Connection) -> bool:
+    """Run requests until the caller asks to close (True) or goes away (False)."""
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return False
+        if request is None:
+            return True
+        fn, args, kwargs = request
+        try:
+            answer = ("ok", fn(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - the caller's Future raises it
+            answer = ("error", exc)
+        try:
+            conn.send(answer)
+        except Exception as exc:  # noqa: BLE001 - an answer that cannot be pickled
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))

@@ -1,0 +1,149 @@
+"""Warm Python workers (dossier.pipeline.warm): a resident zygote with the pipeline
+imported forks one worker per connection; a later command finds it warm, a
+changed code key gets its own, dead workers fail only their call, idle zygotes
+leave, `dossier office stop` stops them, and a batch built by warm workers is
+byte for byte the batch built by ordinary ones."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dossier.cli import main
+from dossier.convert import resident
+from dossier.pipeline import batch, warm
+
+from .conftest import SAMPLES
+
+
+@pytest.fixture
+def runtime(monkeypatch):
+    """A private runtime folder (short: socket paths are limited to ~100 bytes)."""
+    folder = Path(tempfile.mkdtemp(prefix="dw-"))
+    monkeypatch.setenv(resident.ENV_RUNTIME, str(folder / "run"))
+    yield folder / "run"
+    warm.stop_zygotes()
+    resident.stop_servers()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _getcwd_and(name: str) -> tuple[str, str | None, int]:
+    return os.getcwd(), os.environ.get(name), os.getpid()
+
+
+def test_calls_run_in_forked_workers_with_the_callers_folder_and_environment(runtime, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DOSSIER_TEST_MARK", "Sìn Hồ")
+    with warm.WarmPool.open(2, idle=30) as pool:
+        assert pool.zygote_started
+        cwd, mark, pid = pool.submit(_getcwd_and, "DOSSIER_TEST_MARK").result(timeout=30)
+        assert (cwd, mark) == (str(tmp_path), "Sìn Hồ")
+        assert pid in pool.pids and pid != os.getpid()
+        assert len(set(pool.pids)) == 2
+        with pytest.raises(ValueError):  # the worker's exception is raised again here
+            pool.submit(int, "hai").result(timeout=30)
+    (zygote,) = warm.zygotes()
+    assert zygote.pid not in pool.pids and zygote.memory_mb > 0
+
+
+def test_a_later_pool_finds_the_zygote_warm_and_other_code_gets_its_own(runtime, monkeypatch):
+    with warm.WarmPool.open(1, idle=30) as first:
+        first.submit(os.getpid).result(timeout=30)
+    with warm.WarmPool.open(1, idle=30) as second:
+        second.submit(os.getpid).result(timeout=30)
+    assert first.zygote_started and not second.zygote_started
+    assert second.pids[0] != first.pids[0]  # a fresh worker each time
+    (zygote,) = warm.zygotes()
+    # a variable read at import time changes the code key: not served by that zygote
+    monkeypatch.setenv("DOSSIER_MAX_DATA_BYTES", "1000")
+    with warm.WarmPool.open(1, idle=30) as third:
+        third.submit(os.getpid).result(timeout=30)
+    assert third.zygote_started
+    assert len(warm.zygotes()) == 2 and zygote.pid in {z.pid for z in warm.zygotes()}
+
+
+def test_a_dead_worker_fails_its_call_and_is_replaced(runtime):
+    with warm.WarmPool.open(1, idle=30) as pool:
+        with pytest.raises(warm.WorkerDied):
+            pool.submit(os._exit, 3).result(timeout=30)
+        pid = pool.submit(os.getpid).result(timeout=30)
+        assert pid == pool.pids[-1] and pid != pool.pids[0]
+
+
+def test_cancel_interrupts_a_busy_worker(runtime):
+    pool = warm.WarmPool.open(1, idle=30)
+    busy = pool.submit(time.sleep, 600)
+    time.sleep(0.5)
+    pool.shutdown(cancel=True)
+    with pytest.raises(warm.WorkerDied):
+        busy.result(timeout=0)
+    assert not Path(f"/proc/{pool.pids[0]}/cmdline").exists() or not Path(
+        f"/proc/{pool.pids[0]}/cmdline").read_bytes()
+
+
+def test_an_idle_zygote_leaves(runtime):
+    with warm.WarmPool.open(1, idle=1) as pool:
+        pool.submit(os.getpid).result(timeout=30)
+    folder = warm.zygote_folder()
+    deadline = time.monotonic() + 15
+    while warm.zygotes() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert warm.zygotes() == []
+    assert not (folder / warm.SOCKET).exists()
+
+
+def test_office_status_and_stop_show_and_stop_the_zygote(runtime):
+    with warm.WarmPool.open(1, idle=30) as pool:
+        pool.submit(os.getpid).result(timeout=30)
+    status = CliRunner().invoke(main, ["office", "status"])
+    assert status.exit_code == 0 and "Python" in status.output, status.output
+    stop = CliRunner().invoke(main, ["office", "stop"])
+    assert stop.exit_code == 0 and "1 tiến trình Python" in stop.output, stop.output
+    deadline = time.monotonic() + 10
+    while warm.zygotes() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert warm.zygotes() == []
+
+
+def test_unsafe_runtime_folder_means_ordinary_workers(monkeypatch, tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    monkeypatch.setenv(resident.ENV_RUNTIME, str(shared))
+    assert warm.WarmPool.open(1, idle=30) is None
+    assert warm.WarmPool.open(1, idle=0) is None  # resident servers off
+
+
+def _digests(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.libreoffice
+def test_a_batch_by_warm_workers_is_the_batch_by_ordinary_ones(runtime, tmp_path, monkeypatch):
+    data = tmp_path / "huyen"
+    (data / "communes").mkdir(parents=True)
+    for slug in ("ban-bo", "khun-ha"):
+        shutil.copy(SAMPLES / "communes" / f"{slug}.yaml", data / "communes")
+    cold = tmp_path / "cold"
+    outcomes = list(batch.run(batch.discover(data), cold, jobs=2, summary_of=data))
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    monkeypatch.setenv(resident.ENV_IDLE, "30")
+    hot = tmp_path / "warm"
+    outcomes = list(batch.run(batch.discover(data), hot, jobs=2, summary_of=data))
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    assert len(warm.zygotes()) == 1  # the work was done by workers the zygote forked
+    assert _digests(hot) == _digests(cold) and len(_digests(cold)) == 9
+    # the summary alone (make's summary target) too, through the CLI
+    summary = tmp_path / "summary"
+    result = CliRunner().invoke(main, ["batch", str(data), "-o", str(summary), "--summary-only"])
+    assert result.exit_code == 0, result.output
+    assert _digests(summary / "tong-hop") == {k.removeprefix("tong-hop/"): v for k, v in _digests(cold).items()
+                                              if k.startswith("tong-hop/")}
