@@ -96,6 +96,20 @@ def test_same_docx_gives_identical_pdf_bytes(tmp_path, monkeypatch):
     assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
 
 
+def test_jemalloc_when_present_changes_no_byte(tmp_path, monkeypatch):
+    from dossier.convert.soffice import ENV_JEMALLOC, jemalloc, office_env
+
+    if os.environ.get("CI"):  # CI installs libjemalloc2 (.ci/run): it must be found there
+        assert jemalloc()
+    if jemalloc():
+        assert jemalloc() in office_env()["LD_PRELOAD"].split()
+    src = make_docx(tmp_path / "a.docx")
+    first = to_pdf(src, tmp_path / "with.pdf").read_bytes()
+    monkeypatch.setenv(ENV_JEMALLOC, "0")
+    assert jemalloc() is None or jemalloc() not in office_env().get("LD_PRELOAD", "").split()
+    assert to_pdf(src, tmp_path / "without.pdf").read_bytes() == first
+
+
 def test_corrupt_docx_is_a_build_error_naming_the_file(tmp_path):
     bad = corrupt(tmp_path / "to-trinh-hong.docx")
     with pytest.raises(DossierError) as err:

@@ -5,13 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libharfbuzz-subset0: WeasyPrint subsets fonts with it (C); without it, fontTools takes ~0.3 s per font
-PKGS="libreoffice-writer-nogui python3-uno poppler-utils fontconfig libharfbuzz-subset0"
+# libjemalloc2: LibreOffice converts ~11 % faster with it (dossier.convert.soffice.jemalloc); optional
+PKGS="libreoffice-writer-nogui python3-uno poppler-utils fontconfig libharfbuzz-subset0 libjemalloc2"
 missing=""
 command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing="$missing python3-uno"
 command -v fc-match >/dev/null 2>&1 || missing="$missing fontconfig"
-{ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q "libharfbuzz-subset.so.0" || missing="$missing libharfbuzz-subset0"
+libs=$({ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null || true)
+grep -q "libharfbuzz-subset.so.0" <<<"$libs" || missing="$missing libharfbuzz-subset0"
+grep -q "libjemalloc.so.2" <<<"$libs" || missing="$missing libjemalloc2"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Đang cài đặt gói hệ thống:$missing"

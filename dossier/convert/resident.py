@@ -103,9 +103,10 @@ def _private_dir(path: Path) -> bool:
 def server_key(soffice: str, python: str) -> str:
     """Servers are shared only between callers that would start the very same one."""
     h = hashlib.sha256()
+    env = office_env()
     for part in (HELPER.read_bytes(), os.path.realpath(soffice).encode(), os.path.realpath(python).encode(),
                  json.dumps(PDF_OPTIONS, sort_keys=True).encode(), str(FONTS_DIR.resolve()).encode(),
-                 office_env().get("FONTCONFIG_FILE", "").encode()):
+                 env.get("FONTCONFIG_FILE", "").encode(), env.get("LD_PRELOAD", "").encode()):
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()[:12]
 
