@@ -12,8 +12,8 @@ starts with everything imported; the zygote stops after that many idle seconds.
 The zygote lives in the private runtime folder of the resident LibreOffice
 servers (:func:`dossier.convert.resident.runtime_root`), in a folder named
 by a *code key*: a hash of the Python, its installed packages, every file of
-the ``dossier`` package and the environment variables read at import time,
-so a zygote never serves code older than the caller's::
+the ``dossier`` package, the fonts and the environment variables read at
+import time, so a zygote never serves code older than the caller's::
 
     py-<key>/zygote.lock   flock: one caller at a time connects or starts the zygote
     py-<key>/zygote.sock   its socket (0600)
@@ -52,16 +52,18 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from ..paths import PACKAGE_DIR
+from ..paths import FONTS_DIR, PACKAGE_DIR
 
 LOCK, SOCKET, STATE, LOG = "zygote.lock", "zygote.sock", "zygote.json", "zygote.log"
 START_TIMEOUT = 60.0  # seconds for a new zygote to import everything and answer
 HELLO_TIMEOUT = 10.0  # seconds for a forked worker to answer its pid
 CLOSE_TIMEOUT = 10.0  # seconds for a worker to clean up (detach from LibreOffice) when the pool closes
 CANCEL_GRACE = 5.0  # seconds an interrupted worker gets to stop its LibreOffice before it is killed
-# read when a module is imported: a zygote started with other values must not serve
+# read when a module is imported, or by fontconfig when the zygote loads the fonts:
+# a zygote started with other values must not serve
 IMPORT_TIME_ENV = ("DOSSIER_MAX_DATA_BYTES", "PYTHONPATH", "PYTHONHASHSEED", "TMPDIR", "LANG", "LC_ALL",
-                   "LC_CTYPE")
+                   "LC_CTYPE", "HOME", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT", "XDG_CACHE_HOME",
+                   "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_DATA_DIRS")
 
 
 class WorkerDied(RuntimeError):
@@ -81,6 +83,10 @@ def code_key() -> str:
         if path.is_file() and "__pycache__" not in path.parts:
             h.update(f"file {path.relative_to(PACKAGE_DIR)}\0".encode())
             h.update(hashlib.sha256(path.read_bytes()).digest())
+    for path in sorted(FONTS_DIR.rglob("*")):  # the zygote has loaded them (see zygote.preload)
+        if path.is_file():
+            st = path.stat()
+            h.update(f"font {path.relative_to(FONTS_DIR)} {st.st_size} {st.st_mtime_ns}\0".encode())
     for name in IMPORT_TIME_ENV:
         h.update(f"env {name}={os.environ.get(name)}\0".encode())
     return h.hexdigest()[:12]
