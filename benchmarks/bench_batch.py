@@ -8,14 +8,15 @@ Scenarios (each timed with the same sampler):
 1. ``dossier batch -j 2`` on the sample district from clean, every command
    starting its own LibreOffice (``DOSSIER_OFFICE_IDLE=0``): every commune's
    report (DOCX, PDF, XLSX), the dossiers, the district summary.
-2. The same from clean with resident LibreOffice servers already up, as
-   ``make`` runs it (``DOSSIER_OFFICE_IDLE=600``; an untimed run starts them).
+2. The same from clean with the resident servers already up, as ``make`` runs
+   it (``DOSSIER_OFFICE_IDLE=600``; an untimed run starts them): LibreOffice,
+   and the zygote that forks warm Python workers (dossier.pipeline.warm).
    Clean runs start with an empty PDF cache (nothing converted before).
 3. Naive baseline on the same documents: every DOCX the batch produced, filled
    again with docxtpl and converted with one ``soffice --convert-to pdf``
    process per document (one reused profile, as a script would).
 4. Incremental rebuilds after one number of one commune's file changed:
-   ``dossier batch --only na-tam`` (cold, then with the resident server), and
+   ``dossier batch --only na-tam`` (cold, then with the resident servers), and
    ``make -j2 all`` as a clerk runs it (after a first ``make all``; what make
    rebuilds: that commune, the summary, the village list and the plans, whose
    unchanged PDFs come from the PDF cache).
@@ -54,9 +55,11 @@ SAMPLES = ROOT / "samples" / "tam-duong"
 
 
 class WorkerRss:
-    """Peak RSS (MB) of each Python worker process below us (not LibreOffice)."""
+    """Peak RSS (MB) of each Python worker process below us (not LibreOffice), and of the
+    warm workers forked by this run's zygote (their command line names the runtime folder)."""
 
-    def __init__(self) -> None:
+    def __init__(self, also: str | None = None) -> None:
+        self.also = also
         self.peaks: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -72,7 +75,10 @@ class WorkerRss:
     def _run(self):
         while not self._stop.is_set():
             procs = _processes()
-            for pid in _descendants(procs, os.getpid()):
+            mine = set(_descendants(procs, os.getpid()))
+            if self.also:
+                mine |= {p for p, info in procs.items() if self.also in info[3] and "zygote" in info[3]}
+            for pid in mine:
                 cmd = procs[pid][3]
                 if "python" in cmd and "soffice" not in cmd and "uno" not in cmd:
                     self.peaks[pid] = max(self.peaks.get(pid, 0.0), procs[pid][2])
@@ -88,7 +94,7 @@ def timed(name: str, argv: list[str] | list[list[str]], outputs_dir: Path | None
         cache = Path(tempfile.mkdtemp(prefix="cache-", dir=os.environ["DOSSIER_RUNTIME_DIR"] + "-caches"))
     env = dict(os.environ, DOSSIER_OFFICE_IDLE=str(idle), DOSSIER_CACHE_DIR=str(cache))
     also = os.environ.get("DOSSIER_RUNTIME_DIR") if idle else None  # resident servers are not our children
-    with RssSampler(also=also) as office, WorkerRss() as workers:
+    with RssSampler(also=also) as office, WorkerRss(also) as workers:
         t0 = time.perf_counter()
         for command in commands:
             proc = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -203,7 +209,7 @@ def main() -> int:
         rows["naive"] = naive(docx, work / "naive")
         timed("(start resident servers)", batch, idle=600)
         shutil.rmtree(full)
-        rows["warm"] = timed(f"dossier batch -j {jobs}, clean, resident LibreOffice", batch, full, idle=600)
+        rows["warm"] = timed(f"dossier batch -j {jobs}, clean, resident servers", batch, full, idle=600)
         # make's own way: the first make all fills build/ and the PDF cache, then one commune changes
         cache = work / "cache"
         make = ["make", "-s", "-C", str(ROOT), f"-j{jobs}", "all", f"DATA_DIR={data}", f"BUILD={work / 'make'}",
@@ -214,7 +220,7 @@ def main() -> int:
         edit_commune(data, "na-tam", 1)
         rows["one-cold"] = timed("one commune edited, cold LibreOffice", one, cache=cache)
         edit_commune(data, "na-tam", 2)
-        rows["one-warm"] = timed("one commune edited, resident LibreOffice", one, idle=600, cache=cache)
+        rows["one-warm"] = timed("one commune edited, resident servers", one, idle=600, cache=cache)
         edit_commune(data, "na-tam", 3)
         rows["make"] = timed(f"one commune edited, make -j{jobs} all", make, idle=600, cache=cache)
         if not args.quick:

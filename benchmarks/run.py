@@ -168,7 +168,7 @@ class RssSampler:
 
     def __enter__(self) -> RssSampler:
         procs = _processes()  # resident servers already up: count only what they use from now on
-        self._cpu_before = {p: info[4] for p, info in procs.items() if self.also and self.also in info[3]}
+        self._cpu_before = {p: info[4] for p, info in procs.items() if self.also and self.also in info[3]}  # zygote
         self._thread.start()
         return self
 
@@ -181,8 +181,9 @@ class RssSampler:
         while not self._stop.is_set():
             procs = _processes()
             mine = set(_descendants(procs, me))
-            if self.also:
-                mine |= {p for p, info in procs.items() if self.also in info[3]}
+            if self.also:  # resident servers and warm workers, and what they start (annex probes…)
+                resident = {p for p, info in procs.items() if self.also in info[3]}
+                mine |= resident.union(*(_descendants(procs, p) for p in resident))
             groups: dict[int, float] = {}
             office_groups = {procs[p][1] for p in mine if "soffice" in procs[p][3]}
             for p in mine:

@@ -147,3 +147,35 @@ def test_a_batch_by_warm_workers_is_the_batch_by_ordinary_ones(runtime, tmp_path
     assert result.exit_code == 0, result.output
     assert _digests(summary / "tong-hop") == {k.removeprefix("tong-hop/"): v for k, v in cold_files.items()
                                               if k.startswith("tong-hop/")}
+
+
+def _crash_on_bad(path: str, kind: str) -> dict:
+    """A probe check for the tests below, run in the warm worker."""
+    if "treo" in path:
+        time.sleep(60)
+    if "sap" in path:
+        os._exit(9)
+    from dossier.assemble.probe import check_limited
+
+    return check_limited(path, kind)
+
+
+def test_annex_probe_in_warm_workers_refuses_only_the_file_that_hangs_or_crashes(runtime, tmp_path):
+    from dossier.assemble import probe
+
+    ok = shutil.copy(SAMPLES / "son-binh" / "phu-luc" / "y-kien-mttq.pdf", tmp_path / "y-kien.pdf")
+    photo = shutil.copy(SAMPLES / "son-binh" / "phu-luc" / "anh-doi-che.jpg", tmp_path / "anh.jpg")
+    fake = tmp_path / "gia.jpg"
+    fake.write_bytes(b"%PDF-1.4 not a photo")
+    files = [(Path(ok), "pdf"), (tmp_path / "treo.pdf", "pdf"), (tmp_path / "sap.pdf", "pdf"), (Path(photo), "image"),
+             (fake, "image")]
+    for path, _ in files[1:3]:
+        path.write_bytes(b"%PDF-1.4\n")
+    with warm.WarmPool.open(1, idle=30) as pool:
+        found, problems = probe.probe_in_warm_workers(pool, files, check=_crash_on_bad, seconds=3)
+    assert set(found) == {Path(ok), Path(photo)}
+    assert found[Path(photo)].width == 960 and found[Path(ok)].pages == 2
+    assert [p.where for p in problems] == [str(tmp_path / "treo.pdf"), str(tmp_path / "sap.pdf"), str(fake)]
+    assert all("quá lâu" in p.message for p in problems[:2]) and "không phải ảnh" in problems[2].message
+    # the same answers as a new interpreter's
+    assert probe._probe_in_new_process(files[:1] + files[3:]) == (found, problems[2:])

@@ -13,7 +13,7 @@ The names are imported on first use, so the annex probe's child process
 
 from __future__ import annotations
 
-import importlib
+from ..lazy import lazy_names
 
 _WHERE = {
     "AssemblyResult": "build", "PartResult": "build", "assemble_dossier": "build",
@@ -24,11 +24,4 @@ _WHERE = {
 }
 
 __all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str):
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _WHERE)

@@ -9,9 +9,17 @@
 
 Every LibreOffice runs with a private profile and the project's fonts
 (``dossier.fonts``); outputs are reproducible (``.normalize``) and atomic.
+
+The names are imported on first use: a command that only asks whether
+resident servers are on (``.resident``) does not load pikepdf for ``.normalize``.
 """
 
-from .converter import ConversionResult, Converter, conversion_error, to_pdf
-from .soffice import find_soffice
+from __future__ import annotations
 
-__all__ = ["ConversionResult", "Converter", "conversion_error", "find_soffice", "to_pdf"]
+from ..lazy import lazy_names
+
+_WHERE = {"ConversionResult": "converter", "Converter": "converter", "conversion_error": "converter",
+          "to_pdf": "converter", "find_soffice": "soffice"}
+
+__all__ = sorted(_WHERE)
+__getattr__ = lazy_names(__name__, _WHERE)

@@ -72,12 +72,16 @@ class WorkerDied(RuntimeError):
 
 def code_key() -> str:
     """What makes a zygote fit to serve this caller (see the module docstring)."""
+    import site
+
     h = hashlib.sha256()
-    h.update(f"{os.path.realpath(sys.executable)}\0{sys.version}\0".encode())
-    for entry in sys.path:
+    h.update(f"{os.path.realpath(sys.executable)}\0{sys.version}\0{sys.prefix}\0".encode())
+    # where packages come from (not sys.path[0], which is only where the command was started from)
+    sources = [*site.getsitepackages(), *([site.getusersitepackages()] if site.ENABLE_USER_SITE else [])]
+    for entry in sources:
         h.update(f"path {entry}\0".encode())
         with contextlib.suppress(OSError):  # installed distributions and their versions
-            h.update("\0".join(sorted(n for n in os.listdir(entry or ".")
+            h.update("\0".join(sorted(n for n in os.listdir(entry)
                                       if n.endswith((".dist-info", ".egg-info", ".pth")))).encode())
     for path in sorted(PACKAGE_DIR.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
@@ -92,10 +96,16 @@ def code_key() -> str:
     return h.hexdigest()[:12]
 
 
+SERVED_BY: Path | None = None  # in a warm worker: the folder of the zygote that forked it
+
+
 def zygote_folder(*, create: bool = True) -> Path | None:
-    """This code's zygote folder in the private runtime folder; None when there is no safe one."""
+    """This code's zygote folder in the private runtime folder; None when there is no safe one.
+    A warm worker's own calls (the annex probe) go to the zygote that forked it."""
     from ..convert.resident import SOCKET_PATH_MAX, _private_dir, runtime_root
 
+    if SERVED_BY is not None:
+        return SERVED_BY
     root = runtime_root()
     if root is None:
         return None
@@ -181,6 +191,10 @@ class WarmPool:
                     conn.recv()  # "closed": its LibreOffice slot is free for the next command
             conn.close()
         self._free = []
+
+    def kill_busy(self) -> None:
+        """Kill the workers running a call now (it fails with WorkerDied); later calls get new ones."""
+        self._signal_busy(signal.SIGKILL)
 
     def _signal_busy(self, sig: int) -> None:
         with self._lock:

@@ -24,6 +24,7 @@ import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from . import warm
 from .warm import LOCK, SOCKET, STATE, locked
 
 POLL = 1.0  # seconds between checks for idleness and finished workers
@@ -40,9 +41,13 @@ def preload() -> None:
     for name in ("batch", "reuse", *PIPELINES.values()):
         importlib.import_module(f"{__package__}.{name}")
     for name in ("dossier.render.reports", "dossier.report.xlsx_report", "dossier.report.context",
-                 "dossier.criteria", "dossier.convert", "dossier.assemble.build", "dossier.render.html",
+                 "dossier.criteria", "dossier.convert", "dossier.assemble.build", "dossier.assemble.probe",
+                 "dossier.render.html",
                  "weasyprint", "weasyprint.text.fonts"):
         importlib.import_module(name)
+    from PIL import Image
+
+    Image.preinit()  # the JPEG and PNG readers (annex photos, and the annex probe)
     from ..render.html import html_to_pdf_bytes
 
     html_to_pdf_bytes('<p style="font-family: \'Times New Roman\'">Cộng hòa xã hội chủ nghĩa Việt Nam</p>',
@@ -82,6 +87,7 @@ def _serve(base: Path, listener: socket.socket, idle: float) -> None:
                 continue
             if os.fork() == 0:
                 listener.close()
+                warm.SERVED_BY = base
                 _worker(conn)  # never returns
             conn.close()
         elif time.monotonic() - last > idle:
