@@ -32,10 +32,11 @@ POLL = 1.0  # seconds between checks for idleness and finished workers
 
 def preload() -> None:
     """Import everything a batch worker uses (the pipelines of every dossier kind,
-    reports, conversion, assembly, WeasyPrint), and lay out one line of text so
-    fontconfig and Pango have loaded the project's fonts (0.15 s a worker would
-    pay again for its first page). Nothing that depends on a caller's data or
-    templates is cached here; the fonts are part of the code key."""
+    reports, conversion, assembly, WeasyPrint); compile the bundled DOCX
+    templates (cached by their text, so an edited template is compiled afresh);
+    and lay out one line of text so fontconfig and Pango have loaded the
+    project's fonts (0.15 s a worker would pay again for its first page).
+    Nothing depends on a caller's data; the fonts are part of the code key."""
     from .registry import PIPELINES
 
     for name in ("batch", "reuse", *PIPELINES.values()):
@@ -48,8 +49,10 @@ def preload() -> None:
     from PIL import Image
 
     Image.preinit()  # the JPEG and PNG readers (annex photos, and the annex probe)
+    from ..render.docx import warm_up_bundled
     from ..render.html import html_to_pdf_bytes
 
+    warm_up_bundled()  # compiled Jinja of templates/*.docx, cached by source text
     html_to_pdf_bytes('<p style="font-family: \'Times New Roman\'">Cộng hòa xã hội chủ nghĩa Việt Nam</p>',
                       label="warm-up")
 

@@ -13,10 +13,11 @@ import jinja2
 
 from ..errors import input_error
 from ..files import write_bytes
+from ..paths import TEMPLATES_DIR
 from .docx_package import docx_bytes, set_properties, source_date
 from .environment import TemplateTimeout, make_environment, template_error, time_limit
 from .filters import DOCX_FILTERS
-from .template_cache import CachedDocxTemplate, compile_once
+from .template_cache import CachedDocxTemplate, compile_once, warm_up
 from . import layout_pass, tables
 
 _ENV = None
@@ -27,6 +28,11 @@ def environment():
     if _ENV is None:
         _ENV = compile_once(make_environment(DOCX_FILTERS))
     return _ENV
+
+
+def warm_up_bundled() -> int:
+    """Compile the bundled templates (templates/*.docx) ahead of their first fill."""
+    return warm_up([p.read_bytes() for p in sorted(TEMPLATES_DIR.glob("*.docx"))], environment())
 
 
 def open_template(template: Path) -> CachedDocxTemplate:

@@ -10,6 +10,9 @@ is read afresh, and memory stays bounded):
   whole XML), by the part's XML text;
 * the compiled Jinja template of each part (:func:`compile_once`), by its source.
 
+:func:`warm_up` fills them for the bundled templates ahead of time (the zygote
+of :mod:`dossier.pipeline.warm` does, once for all its workers).
+
 Only the data-independent steps are cached: every fill still loads a fresh
 package, renders in the same sandboxed environment (autoescape, undefined
 variables raising, under the caller's time limit) and produces the same bytes.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -67,6 +71,17 @@ class CachedDocxTemplate(DocxTemplate):
     def patch_xml(self, src_xml: str) -> str:
         return _PATCHED.get(src_xml, lambda: DocxTemplate.patch_xml(self, src_xml))
 
+    def part_sources(self) -> list[str]:
+        """The Jinja sources docxtpl's ``render`` compiles for this template: each part
+        (body, headers, footers), patched and split as ``render_xml_part`` does, and
+        the core properties. For warming the caches (:func:`warm_up`)."""
+        parts = [self.get_xml()]
+        for uri in (self.HEADER_URI, self.FOOTER_URI):
+            parts += [self.get_part_xml(part) for _, part in self.get_headers_footers(uri)]
+        sources = [re.sub(r"<w:p([ >])", r"\n<w:p\1", self.patch_xml(xml)) for xml in parts]
+        props = self.docx.core_properties
+        return sources + [getattr(props, name) for name in _TEMPLATED_PROPERTIES]
+
     def undeclared_variables(self, env: jinja2.Environment) -> frozenset[str]:
         """docxtpl's ``get_undeclared_template_variables(env)``, remembered. Call it
         before rendering: it reads the loaded package instead of loading a second one."""
@@ -79,6 +94,28 @@ class CachedDocxTemplate(DocxTemplate):
             parts += [parse_xml(part.blob) for _, part in self.get_headers_footers(uri)]
         xml = "".join(self.patch_xml(self.xml_to_string(part)) for part in parts)
         return frozenset(meta.find_undeclared_variables(env.parse(xml)))
+
+
+# the core properties docxtpl renders as templates (DocxTemplate.render_properties)
+_TEMPLATED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+def warm_up(templates: list[bytes], env: jinja2.Environment) -> int:
+    """Do the data-independent work of ``templates`` (their bytes) now, in ``env``
+    made by :func:`compile_once`: the zygote does it once for every worker it forks.
+    Returns how many sources were compiled; a broken template is skipped (its
+    fill reports the error)."""
+    compiled = 0
+    for data in templates:
+        try:
+            tpl = CachedDocxTemplate(data)
+            tpl.undeclared_variables(env)
+            for source in tpl.part_sources():
+                env.from_string(source)
+                compiled += 1
+        except Exception:  # noqa: BLE001 - reported when the template is used
+            continue
+    return compiled
 
 
 def compile_once(env: jinja2.Environment) -> jinja2.Environment:
@@ -95,4 +132,5 @@ def compile_once(env: jinja2.Environment) -> jinja2.Environment:
         return cache.get(source, lambda: compile_(source))
 
     env.from_string = from_string
+    env.compiled = cache  # for tests: what was compiled
     return env

@@ -1,0 +1,64 @@
+"""The template caches' warm-up (render/template_cache.warm_up): after it, filling
+the bundled templates compiles nothing more, and the bytes are the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dossier.render import docx as docx_module
+from dossier.render.builders import render
+from dossier.render.environment import make_environment
+from dossier.render.filters import DOCX_FILTERS
+from dossier.render.template_cache import compile_once
+
+from .conftest import SAMPLES
+
+DOCUMENTS = ["cong-van-son-binh.yaml", "cong-van-ubnd-huyen.yaml"]
+
+
+@pytest.fixture
+def fresh_env(monkeypatch):
+    env = compile_once(make_environment(DOCX_FILTERS))
+    monkeypatch.setattr(docx_module, "_ENV", env)
+    return env
+
+
+def _fill_all(out: Path) -> dict[str, bytes]:
+    from dossier.criteria import evaluate, load_assessment
+    from dossier.render.reports import render_report_docx
+    from dossier.report.context import assessment_context
+
+    for name in DOCUMENTS:
+        render("cong-van", SAMPLES / name, out / f"{Path(name).stem}.docx")
+    ctx = assessment_context(evaluate(load_assessment(SAMPLES / "communes" / "son-binh.yaml")))
+    render_report_docx("assessment", ctx, out / "danh-gia.docx")
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_after_warm_up_the_bundled_templates_compile_nothing_more(fresh_env, tmp_path):
+    assert docx_module.warm_up_bundled() > 0
+    warmed = set(fresh_env.compiled._items)
+    assert len(warmed) >= 9  # a body at least for each bundled template
+    (tmp_path / "a").mkdir()
+    _fill_all(tmp_path / "a")
+    assert set(fresh_env.compiled._items) == warmed
+
+
+def test_warm_up_changes_no_byte(tmp_path, monkeypatch):
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    monkeypatch.setattr(docx_module, "_ENV", compile_once(make_environment(DOCX_FILTERS)))
+    without = _fill_all(cold)
+    monkeypatch.setattr(docx_module, "_ENV", compile_once(make_environment(DOCX_FILTERS)))
+    docx_module.warm_up_bundled()
+    warmed = tmp_path / "warm"
+    warmed.mkdir()
+    assert _fill_all(warmed) == without
+
+
+def test_a_broken_template_is_skipped(fresh_env):
+    from dossier.render.template_cache import warm_up
+
+    assert warm_up([b"not a zip", (docx_module.TEMPLATES_DIR / "cong-van.docx").read_bytes()], fresh_env) > 0
