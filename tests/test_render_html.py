@@ -89,3 +89,17 @@ def test_unknown_template(tmp_path):
     with pytest.raises(DossierError) as info:
         render_html_bytes("khong-co", {})
     assert "khong-co" in str(info.value)
+
+
+def test_font_subsetting_arrays_change_no_byte(monkeypatch):
+    """The cffi shim (_OpenArrays) asks for the same arrays with fewer type strings."""
+    from weasyprint.pdf import fonts
+
+    from dossier.render.html import _OpenArrays, _weasyprint, html_to_pdf_bytes
+
+    _weasyprint()
+    assert isinstance(fonts.ffi, _OpenArrays)
+    html = "<p style=\"font-family: 'Times New Roman'\">Cộng hòa xã hội chủ nghĩa Việt Nam — Sìn Hồ 2024</p>"
+    shimmed = html_to_pdf_bytes(html, source_date_epoch=0).pdf
+    monkeypatch.setattr(fonts, "ffi", fonts.ffi._ffi)
+    assert html_to_pdf_bytes(html, source_date_epoch=0).pdf == shimmed

@@ -22,6 +22,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -53,9 +54,38 @@ def _weasyprint() -> tuple[Any, Any]:
             import weasyprint
             from weasyprint.text.fonts import FontConfiguration
 
+            _open_font_arrays()
             _weasy["module"] = weasyprint
             _weasy["fonts"] = FontConfiguration()
         return _weasy["module"], _weasy["fonts"]
+
+
+_SIZED_ARRAY = re.compile(r"(\w+)\[(\d+)\]")
+
+
+class _OpenArrays:
+    """WeasyPrint's cffi, except that ``new("T[N]", items)`` with N items is asked as
+    ``new("T[]", items)``: the same array, but cffi parses every new type string with
+    pycparser (7 ms), and font subsetting asks for a new N with nearly every font."""
+
+    def __init__(self, ffi: Any) -> None:
+        self._ffi = ffi
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        sized = _SIZED_ARRAY.fullmatch(cdecl)
+        if sized and isinstance(init, (list, tuple)) and len(init) == int(sized[2]):
+            cdecl = f"{sized[1]}[]"
+        return self._ffi.new(cdecl, init)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+
+def _open_font_arrays() -> None:
+    from weasyprint.pdf import fonts
+
+    if not isinstance(getattr(fonts, "ffi", None), (_OpenArrays, type(None))):
+        fonts.ffi = _OpenArrays(fonts.ffi)
 
 
 @functools.lru_cache(maxsize=1)
