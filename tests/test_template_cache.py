@@ -62,3 +62,16 @@ def test_a_broken_template_is_skipped(fresh_env):
     from dossier.render.template_cache import warm_up
 
     assert warm_up([b"not a zip", (docx_module.TEMPLATES_DIR / "cong-van.docx").read_bytes()], fresh_env) > 0
+
+
+@pytest.mark.parametrize("text", ["một dòng", "hai\ndòng", "cột\tcột", "trang\fmới", "đoạn\amới", ""])
+def test_listing_pass_skipped_only_when_it_would_change_nothing(text):
+    from docxtpl import DocxTemplate
+    from xml.sax.saxutils import escape
+
+    from dossier.render.template_cache import CachedDocxTemplate
+
+    xml = (f'<w:body><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/></w:rPr>'
+           f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r><w:r><w:tab/></w:r></w:p>\n<w:tbl/></w:body>')
+    tpl = CachedDocxTemplate((docx_module.TEMPLATES_DIR / "cong-van.docx").read_bytes())
+    assert tpl.resolve_listing(xml) == DocxTemplate.resolve_listing(tpl, xml)
