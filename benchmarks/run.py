@@ -168,7 +168,7 @@ class RssSampler:
 
     def __enter__(self) -> RssSampler:
         procs = _processes()  # resident servers already up: count only what they use from now on
-        self._cpu_before = {p: info[4] for p, info in procs.items() if self.also and self.also in info[3]}  # zygote
+        self._cpu_before = {p: procs[p][4] for p in self._mine(procs)}
         self._thread.start()
         return self
 
@@ -176,14 +176,19 @@ class RssSampler:
         self._stop.set()
         self._thread.join()
 
+    def _mine(self, procs) -> set[int]:
+        """Our descendants, and the resident servers and warm workers with what they start
+        (annex probes…); a worker of an earlier command may still be exiting: counted from now."""
+        mine = set(_descendants(procs, os.getpid()))
+        if self.also:
+            resident = {p for p, info in procs.items() if self.also in info[3]}
+            mine |= resident.union(*(_descendants(procs, p) for p in resident))
+        return mine
+
     def _run(self) -> None:
-        me = os.getpid()
         while not self._stop.is_set():
             procs = _processes()
-            mine = set(_descendants(procs, me))
-            if self.also:  # resident servers and warm workers, and what they start (annex probes…)
-                resident = {p for p, info in procs.items() if self.also in info[3]}
-                mine |= resident.union(*(_descendants(procs, p) for p in resident))
+            mine = self._mine(procs)
             groups: dict[int, float] = {}
             office_groups = {procs[p][1] for p in mine if "soffice" in procs[p][3]}
             for p in mine:
