@@ -37,7 +37,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -45,44 +44,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import RssSampler, _descendants, _processes, count_pages  # noqa: E402
+from run import RssSampler, count_pages  # noqa: E402
 
 from dossier.convert.soffice import find_soffice  # noqa: E402
 from dossier.fonts import use_project_fonts  # noqa: E402
 
 DOSSIER = str(ROOT / ".venv" / "bin" / "dossier")
 SAMPLES = ROOT / "samples" / "tam-duong"
-
-
-class WorkerRss:
-    """Peak RSS (MB) of each Python worker process below us (not LibreOffice), and of the
-    warm workers forked by this run's zygote (their command line names the runtime folder)."""
-
-    def __init__(self, also: str | None = None) -> None:
-        self.also = also
-        self.peaks: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self):
-        while not self._stop.is_set():
-            procs = _processes()
-            mine = set(_descendants(procs, os.getpid()))
-            if self.also:
-                mine |= {p for p, info in procs.items() if self.also in info[3] and "zygote" in info[3]}
-            for pid in mine:
-                cmd = procs[pid][3]
-                if "python" in cmd and "soffice" not in cmd and "uno" not in cmd:
-                    self.peaks[pid] = max(self.peaks.get(pid, 0.0), procs[pid][2])
-            self._stop.wait(0.1)
 
 
 def timed(name: str, argv: list[str] | list[list[str]], outputs_dir: Path | None = None, *,
@@ -94,7 +62,7 @@ def timed(name: str, argv: list[str] | list[list[str]], outputs_dir: Path | None
         cache = Path(tempfile.mkdtemp(prefix="cache-", dir=os.environ["DOSSIER_RUNTIME_DIR"] + "-caches"))
     env = dict(os.environ, DOSSIER_OFFICE_IDLE=str(idle), DOSSIER_CACHE_DIR=str(cache))
     also = os.environ.get("DOSSIER_RUNTIME_DIR") if idle else None  # resident servers are not our children
-    with RssSampler(also=also) as office, WorkerRss(also) as workers:
+    with RssSampler(also=also) as office:
         t0 = time.perf_counter()
         for command in commands:
             proc = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -105,7 +73,7 @@ def timed(name: str, argv: list[str] | list[list[str]], outputs_dir: Path | None
     pdfs = sorted(outputs_dir.rglob("*.pdf")) if outputs_dir else []
     return {"name": name, "seconds": seconds, "docs": len(pdfs), "pages": count_pages(pdfs),
             "office_mb": sorted(office.peaks.values(), reverse=True),
-            "worker_mb": sorted(workers.peaks.values(), reverse=True),
+            "worker_mb": sorted(office.workers.values(), reverse=True),
             "office_cpu": office.office_cpu, "other_cpu": office.other_cpu}
 
 

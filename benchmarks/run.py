@@ -145,12 +145,16 @@ class Measure:
 
 
 class RssSampler:
-    """Peak RSS of every LibreOffice process group descended from this process (sampled /proc)."""
+    """Peak RSS of every LibreOffice process group descended from this process, of every
+    Python worker, and the CPU each used (sampled /proc, one thread: the sampler's own CPU
+    competes with the run measured, which keeps both cores busy, so it samples 4 times a
+    second; a process that lives less than that may go uncounted)."""
 
-    def __init__(self, interval: float = 0.1, also: str | None = None):
+    def __init__(self, interval: float = 0.25, also: str | None = None):
         self.interval = interval
         self.also = also  # also count processes whose command line names this (resident servers' folder)
         self.peaks: dict[int, float] = {}
+        self.workers: dict[int, float] = {}  # peak RSS of each Python process (not LibreOffice's helper)
         self.cpu: dict[int, tuple[bool, float]] = {}  # pid -> (is LibreOffice, CPU s used while sampled)
         self._cpu_before: dict[int, float] = {}
         self._stop = threading.Event()
@@ -197,6 +201,10 @@ class RssSampler:
                     groups[pgid] = groups.get(pgid, 0.0) + procs[p][2]
             for pgid, rss in groups.items():
                 self.peaks[pgid] = max(self.peaks.get(pgid, 0.0), rss)
+            for p in mine:
+                cmd = procs[p][3]
+                if "python" in cmd and "soffice" not in cmd and "uno" not in cmd:
+                    self.workers[p] = max(self.workers.get(p, 0.0), procs[p][2])
             for p in mine:
                 used = procs[p][4] - self._cpu_before.get(p, 0.0)
                 was_office, seen = self.cpu.get(p, (False, 0.0))  # an exited process has no command line
