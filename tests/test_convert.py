@@ -12,6 +12,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+import pikepdf
 import pytest
 from docx import Document
 from docx.shared import Mm, Pt
@@ -94,6 +95,20 @@ def test_same_docx_gives_identical_pdf_bytes(tmp_path, monkeypatch):
     to_pdf(src, tmp_path / "1.pdf")  # same bytes: the file is left alone (make stays incremental)
     after = (tmp_path / "1.pdf").stat()
     assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+
+
+def test_libreoffice_pdf_is_normalised_in_place(tmp_path, monkeypatch):
+    """This LibreOffice's PDFs take the in-place rewrite (dossier.convert.normalize), not pikepdf's."""
+    from dossier.convert import normalize
+
+    taken = []
+    real = normalize.rewrite_in_place
+    monkeypatch.setattr(normalize, "rewrite_in_place", lambda raw, stamp: taken.append(real(raw, stamp)) or taken[-1])
+    out = to_pdf(make_docx(tmp_path / "a.docx"), tmp_path / "a.pdf")
+    assert taken and taken[0] is not None
+    with pikepdf.open(out) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        assert "/DocChecksum" not in pdf.trailer and len(pdf.pages) == 1
 
 
 def test_jemalloc_when_present_changes_no_byte(tmp_path, monkeypatch):

@@ -74,6 +74,59 @@ def test_normalise_removes_clock_and_fixes_id(tmp_path):
         assert "/DocChecksum" not in pdf.trailer
 
 
+def libreoffice_layout(clock: str, *, info_last: bool = True) -> bytes:
+    """A PDF laid out as LibreOffice writes it: classic table, the information dictionary last."""
+    objects = {1: b"<</Type/Catalog/Pages 2 0 R>>", 2: b"<</Type/Pages/Kids[3 0 R 4 0 R]/Count 2>>",
+               3: b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<<>>>>",
+               4: b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<<>>>>",
+               5: b"<</Title(Th\\(u\\) \\\\ x)/Producer(LibreOffice 7.4)/CreationDate(%s')>>" % clock.encode()}
+    order = [1, 2, 3, 4, 5] if info_last else [5, 1, 2, 3, 4]
+    out, offsets = bytearray(b"%PDF-1.6\n%\xc3\xa4\n"), {}
+    for n in order:
+        offsets[n] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n\n" % (n, objects[n])
+    xref = len(out)
+    out += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % offsets[n] for n in range(1, 6))
+    out += (b"trailer\n<</Size 6/Root 1 0 R\n/Info 5 0 R\n/ID [ <%s>\n<%s> ]\n/DocChecksum /%s\n>>\n"
+            b"startxref\n%d\n%%%%EOF\n" % (clock[2:].encode().hex().encode()[:32], b"AB" * 16, b"CD" * 16, xref))
+    return bytes(out)
+
+
+def test_libreoffice_layout_is_rewritten_in_place(tmp_path):
+    from dossier.convert.normalize import rewrite_in_place
+
+    outs = []
+    for k, clock in enumerate(["D:20261129032802Z", "D:20261129032805Z"]):
+        raw = libreoffice_layout(clock)
+        data, pages = rewrite_in_place(raw, "D:20250102000000Z")
+        assert pages == 2
+        assert data.startswith(raw[:raw.index(b"5 0 obj")])  # every other object keeps its bytes and offset
+        outs.append(data)
+        (tmp_path / f"r{k}.pdf").write_bytes(raw)
+        assert normalise_pdf(tmp_path / f"r{k}.pdf", tmp_path / f"n{k}.pdf", dt.datetime(2025, 1, 2, tzinfo=dt.timezone.utc)) == 2
+        assert (tmp_path / f"n{k}.pdf").read_bytes() == data
+    assert outs[0] == outs[1]
+    with pikepdf.open(tmp_path / "n0.pdf") as pdf:
+        assert pdf.check_pdf_syntax() == []
+        assert str(pdf.docinfo["/CreationDate"]) == str(pdf.docinfo["/ModDate"]) == "D:20250102000000Z"
+        assert str(pdf.docinfo["/Title"]) == "Th(u) \\ x" and str(pdf.docinfo["/Producer"]) == "LibreOffice 7.4"
+        assert "/DocChecksum" not in pdf.trailer and len(bytes(pdf.trailer.ID[0])) == 16
+        assert len(pdf.pages) == 2
+
+
+def test_other_layouts_are_rewritten_by_pikepdf(tmp_path):
+    from dossier.convert.normalize import rewrite_in_place
+
+    raw = libreoffice_layout("D:20261129032802Z")
+    for other in (libreoffice_layout("D:20261129032802Z", info_last=False), raw[:-40], raw[:200] + raw[260:],
+                  raw.replace(b"/Size 6", b"/Size 6/Encrypt 9 0 R"), raw.replace(b"/Count 2", b"/Kount 2")):
+        assert rewrite_in_place(other, "D:20250102000000Z") is None
+    (tmp_path / "r.pdf").write_bytes(libreoffice_layout("D:20261129032802Z", info_last=False))
+    assert normalise_pdf(tmp_path / "r.pdf", tmp_path / "n.pdf", dt.datetime(2025, 1, 2, tzinfo=dt.timezone.utc)) == 2
+    with pikepdf.open(tmp_path / "n.pdf") as pdf:
+        assert str(pdf.docinfo["/ModDate"]) == "D:20250102000000Z" and "/DocChecksum" not in pdf.trailer
+
+
 def test_filter_spec_carries_every_export_option():
     kind, name, options = filter_spec().split(":", 2)
     assert (kind, name) == ("pdf", "writer_pdf_Export")

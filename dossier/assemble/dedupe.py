@@ -47,8 +47,8 @@ def dedupe_objects(pdf: pikepdf.Pdf, rounds: int = 4) -> int:
         kept: dict[bytes, pikepdf.Object] = {}
         mapping: dict[tuple[int, int], pikepdf.Object] = {}
         for obj in pdf.objects:
-            if not obj.is_indirect:
-                continue
+            if not isinstance(obj, pikepdf.Object) or not obj.is_indirect:
+                continue  # LibreOffice writes stream lengths as indirect numbers: Python ints here
             key = _key(obj)
             if key is None:
                 continue

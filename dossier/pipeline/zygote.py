@@ -53,8 +53,22 @@ def preload() -> None:
     from ..render.html import html_to_pdf_bytes
 
     warm_up_bundled()  # compiled Jinja of templates/*.docx, cached by source text
+    _find_uno_python()
     html_to_pdf_bytes('<p style="font-family: \'Times New Roman\'">Cộng hòa xã hội chủ nghĩa Việt Nam</p>',
                       label="warm-up")
+
+
+def _find_uno_python() -> None:
+    """Which Python talks UNO to this LibreOffice (a ``python3 -c 'import uno'`` each
+    worker would run): remembered per soffice path, so a caller finding another
+    soffice probes it itself."""
+    from ..convert.soffice import _probe_uno_python, find_soffice
+    from ..errors import DossierError
+
+    try:
+        _probe_uno_python(find_soffice())
+    except DossierError:  # no LibreOffice: the caller's conversion says so
+        pass
 
 
 def main(folder: str, idle: float) -> None:
