@@ -5,7 +5,8 @@
 #   make son-binh    one commune (any file name in $(DATA_DIR)/communes)
 #   make preview     draft previews (watermarked "DỰ THẢO")
 #   make bench       benchmarks (speed and memory, with ratios to baselines)
-#   make clean       remove build/ and stop the resident LibreOffice (see DOSSIER_OFFICE_IDLE)
+#   make clean       remove build/ (resident servers stay: they change no byte of any output)
+#   make stop        stop the resident LibreOffice and Python servers now (else they stop when idle)
 #   make -j2 all     in parallel; only what changed is rebuilt (dependency files in build/.stamps)
 PY       := .venv/bin/python
 DOSSIER  := .venv/bin/dossier
@@ -14,9 +15,9 @@ BUILD    ?= build
 DATA_DIR ?= samples/tam-duong
 SAMPLES  := samples/tam-duong
 PLAN_SETTINGS ?= $(DATA_DIR)/plans/ke-hoach-2025.yaml
-# LibreOffice stays up this many idle seconds after a command, so the next one
-# (make son-binh after an edit) skips its ~2 s start-up; 0 turns it off.
-# `dossier office status|stop` shows and stops it.
+# LibreOffice, and a Python process with the pipeline imported, stay up this many idle
+# seconds after a command, so the next one (make son-binh after an edit) skips their
+# ~2 s start-ups; 0 turns them off. `dossier office status|stop` shows and stops them.
 DOSSIER_OFFICE_IDLE ?= 600
 export DOSSIER_OFFICE_IDLE
 
@@ -26,7 +27,7 @@ COMMUNES      := $(sort $(basename $(notdir $(COMMUNE_FILES))))
 DISTRICT_UNITS := $(patsubst ho-so-%,%,$(basename $(notdir $(wildcard $(DATA_DIR)/ho-so-huyen-*.yaml))))
 STAMPS        := $(BUILD)/.stamps
 
-.PHONY: all demo test setup clean preview bench communes district summary villages plans letters $(COMMUNES)
+.PHONY: all demo test setup clean stop preview bench communes district summary villages plans letters $(COMMUNES)
 
 all: communes district summary villages plans
 
@@ -93,5 +94,7 @@ bench: $(SETUP)
 	$(PY) benchmarks/bench_stamp.py
 
 clean:
-	-[ -x $(DOSSIER) ] && $(DOSSIER) office stop
 	rm -rf $(BUILD)
+
+stop:
+	-[ -x $(DOSSIER) ] && $(DOSSIER) office stop

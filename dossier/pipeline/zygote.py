@@ -54,6 +54,10 @@ def preload() -> None:
 
     warm_up_bundled()  # compiled Jinja of templates/*.docx, cached by source text
     _find_uno_python()
+    from ..assemble.fontmerge import load_face, shipped_faces
+
+    for face in shipped_faces():  # parsed for the font merge, cached by path, size and mtime
+        load_face(face)
     html_to_pdf_bytes('<p style="font-family: \'Times New Roman\'">Cộng hòa xã hội chủ nghĩa Việt Nam</p>',
                       label="warm-up")
 
