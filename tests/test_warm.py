@@ -69,6 +69,19 @@ def test_a_later_pool_finds_the_zygote_warm_and_other_code_gets_its_own(runtime,
     assert len(warm.zygotes()) == 2 and zygote.pid in {z.pid for z in warm.zygotes()}
 
 
+def test_a_killed_zygote_is_replaced_by_the_next_caller(runtime):
+    import signal
+
+    with warm.WarmPool.open(1, idle=30) as pool:
+        pool.submit(os.getpid).result(timeout=30)
+    (zygote,) = warm.zygotes()
+    os.kill(zygote.pid, signal.SIGKILL)  # its socket file stays behind
+    time.sleep(0.2)
+    with warm.WarmPool.open(1, idle=30) as pool:
+        assert pool.submit(os.getpid).result(timeout=30) == pool.pids[0]
+    assert pool.zygote_started and [z.pid for z in warm.zygotes()] != [zygote.pid]
+
+
 def test_a_dead_worker_fails_its_call_and_is_replaced(runtime):
     with warm.WarmPool.open(1, idle=30) as pool:
         with pytest.raises(warm.WorkerDied):
