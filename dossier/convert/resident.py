@@ -87,10 +87,10 @@ def runtime_root() -> Path | None:
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         return None
-    return root if _private_dir(root) else None
+    return root if private_dir(root) else None
 
 
-def _private_dir(path: Path) -> bool:
+def private_dir(path: Path) -> bool:
     try:
         st = os.lstat(path)
     except OSError:
@@ -120,7 +120,7 @@ def server_folder(soffice: str, python: str) -> Path | None:
         folder.mkdir(mode=0o700, exist_ok=True)
     except OSError:
         return None
-    if not _private_dir(folder) or len(str(folder / "slot-00.sock")) > SOCKET_PATH_MAX:
+    if not private_dir(folder) or len(str(folder / "slot-00.sock")) > SOCKET_PATH_MAX:
         return None
     return folder
 
@@ -178,7 +178,7 @@ class ResidentWorker(UnoWorker):
         self.stop()
         if self._retiring:
             self._retiring = False
-            _wait_gone(_read_state(self._path(".json")), 10)
+            _wait_gone(read_state(self._path(".json")), 10)
         if not fresh_profile and self._attach():
             return False
         kill_server(self._path(".json"))
@@ -205,7 +205,7 @@ class ResidentWorker(UnoWorker):
         _write_state(self._path(".json"), {"pgid": proc.pid})  # known before anything can hang
         try:
             proc.wait(timeout=30)  # the helper forks at once; its first process only leaves
-            line = _read_line(proc.stdout.fileno(), self.start_timeout + 10)
+            line = read_line(proc.stdout.fileno(), self.start_timeout + 10)
         except (subprocess.TimeoutExpired, ConversionFailure) as exc:
             _kill_group(proc.pid)
             raise ConversionFailure(START, _with_log(f"no ready line: {exc}", log)) from exc
@@ -224,15 +224,12 @@ class ResidentWorker(UnoWorker):
 
     def _attach(self) -> bool:
         """Connect to the slot's server and check it answers; False when there is none (or it is hung)."""
-        path = self._path(".sock")
-        if not path.exists():
+        sock = connect_socket(self._path(".sock"), ATTACH_TIMEOUT)
+        if sock is None:
             return False
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            sock.settimeout(ATTACH_TIMEOUT)
-            sock.connect(str(path))
             sock.sendall(b'{"ping": true}\n')
-            answer = json.loads(_read_line(sock.fileno(), ATTACH_TIMEOUT, sock=sock))
+            answer = json.loads(read_line(sock.fileno(), ATTACH_TIMEOUT, sock=sock))
             if not answer.get("ok"):
                 raise OSError("bad ping answer")
         except (OSError, ValueError, ConversionFailure):
@@ -255,7 +252,7 @@ class ResidentWorker(UnoWorker):
         kill_server(self._path(".json"))
 
     def abort(self) -> None:
-        state = _read_state(self._path(".json"))
+        state = read_state(self._path(".json"))
         if state.get("pgid"):
             _signal_group(int(state["pgid"]))
 
@@ -270,7 +267,7 @@ class ResidentWorker(UnoWorker):
         return self.sock is not None and not self._retiring
 
     def pids(self) -> list[int]:
-        state = _read_state(self._path(".json"))
+        state = read_state(self._path(".json"))
         return group_pids(int(state["pgid"])) if self.running and state.get("pgid") else []
 
     # -- transport --------------------------------------------------------------
@@ -300,7 +297,7 @@ def _try_lock(path: Path) -> int | None:
     return fd
 
 
-def _read_state(path: Path) -> dict:
+def read_state(path: Path) -> dict:
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -344,7 +341,7 @@ def _wait_gone(state: dict, seconds: float) -> None:
 
 def kill_server(state_file: Path) -> None:
     """Kill the server recorded in ``state_file`` (if any) and forget it."""
-    state = _read_state(state_file)
+    state = read_state(state_file)
     if state.get("pgid"):
         _kill_group(int(state["pgid"]))
     sock = state_file.with_suffix(".sock")
@@ -352,7 +349,22 @@ def kill_server(state_file: Path) -> None:
     state_file.unlink(missing_ok=True)
 
 
-def _read_line(fd: int, timeout: float, sock: socket.socket | None = None) -> str:
+def connect_socket(path: Path, timeout: float) -> socket.socket | None:
+    """A connection to the Unix socket at ``path`` (``timeout`` seconds to connect and for
+    later calls), or None when nothing listens there."""
+    if not path.exists():
+        return None
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(str(path))
+    except OSError:
+        sock.close()
+        return None
+    return sock
+
+
+def read_line(fd: int, timeout: float, sock: socket.socket | None = None) -> str:
     """One line from ``fd`` within ``timeout`` seconds (raises ConversionFailure(START) otherwise)."""
     deadline = time.monotonic() + timeout
     buf = b""
@@ -376,7 +388,7 @@ def _folders() -> list[Path]:
     root = runtime_root()
     if root is None:
         return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and _private_dir(p))
+    return sorted(p for p in root.iterdir() if p.is_dir() and private_dir(p))
 
 
 def servers() -> list[ServerInfo]:
@@ -385,13 +397,13 @@ def servers() -> list[ServerInfo]:
     for folder in _folders():
         for state_file in sorted(folder.glob("slot-*.json")):
             slot = int(state_file.stem.split("-", 1)[1])
-            state = _read_state(state_file)
+            state = read_state(state_file)
             pgid = int(state.get("pgid") or 0)
             pids = group_pids(pgid) if pgid > 1 else []
             fd = _try_lock(folder / f"slot-{slot}.lock")
             if fd is not None:
                 os.close(fd)
-            out.append(ServerInfo(slot, state.get("pid"), bool(pids), fd is None, _rss_mb(pids)))
+            out.append(ServerInfo(slot, state.get("pid"), bool(pids), fd is None, rss_mb(pids)))
     return out
 
 
@@ -400,7 +412,7 @@ def stop_servers() -> int:
     stopped = 0
     for folder in _folders():
         for state_file in sorted(folder.glob("slot-*.json")):
-            state = _read_state(state_file)
+            state = read_state(state_file)
             pgid = int(state.get("pgid") or 0)
             if pgid > 1 and group_pids(pgid):
                 stopped += 1
@@ -422,7 +434,7 @@ def _quit(path: Path) -> None:
         pass
 
 
-def _rss_mb(pids: list[int]) -> float:
+def rss_mb(pids: list[int]) -> float:
     total = 0
     for pid in pids:
         try:

@@ -102,7 +102,7 @@ SERVED_BY: Path | None = None  # in a warm worker: the folder of the zygote that
 def zygote_folder(*, create: bool = True) -> Path | None:
     """This code's zygote folder in the private runtime folder; None when there is no safe one.
     A warm worker's own calls (the annex probe) go to the zygote that forked it."""
-    from ..convert.resident import SOCKET_PATH_MAX, _private_dir, runtime_root
+    from ..convert.resident import SOCKET_PATH_MAX, private_dir, runtime_root
 
     if SERVED_BY is not None:
         return SERVED_BY
@@ -113,7 +113,7 @@ def zygote_folder(*, create: bool = True) -> Path | None:
     if create:
         with contextlib.suppress(OSError):
             folder.mkdir(mode=0o700, exist_ok=True)
-    if not _private_dir(folder) or len(str(folder / SOCKET)) > SOCKET_PATH_MAX:
+    if not private_dir(folder) or len(str(folder / SOCKET)) > SOCKET_PATH_MAX:
         return None
     return folder
 
@@ -243,13 +243,12 @@ class WarmPool:
 
     def _hello(self) -> tuple[Connection, int] | None:
         """A new worker forked by the running zygote, set to our folder and environment."""
-        path = self.folder / SOCKET
-        if not path.exists():
+        from ..convert.resident import connect_socket
+
+        sock = connect_socket(self.folder / SOCKET, HELLO_TIMEOUT)
+        if sock is None:
             return None
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            sock.settimeout(HELLO_TIMEOUT)
-            sock.connect(str(path))
             socket.send_fds(sock, [b"f"], [sys.stdout.fileno() if _has_fd(sys.stdout) else 1,
                                             sys.stderr.fileno() if _has_fd(sys.stderr) else 2])
             sock.settimeout(None)
@@ -268,7 +267,7 @@ class WarmPool:
 
     def _spawn(self) -> None:
         """Start the zygote (the caller holds the lock) and wait until it listens."""
-        from ..convert.resident import _read_line
+        from ..convert.resident import read_line
         from ..convert.failures import ConversionFailure
 
         (self.folder / SOCKET).unlink(missing_ok=True)
@@ -279,7 +278,7 @@ class WarmPool:
                                      f"{self.idle:g}"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     stderr=log, start_new_session=True, cwd=self.folder)
         try:
-            ready = json.loads(_read_line(proc.stdout.fileno(), START_TIMEOUT))
+            ready = json.loads(read_line(proc.stdout.fileno(), START_TIMEOUT))
         except (ConversionFailure, ValueError):
             ready = {}
         finally:
@@ -311,14 +310,14 @@ class ZygoteInfo:
 
 def zygotes() -> list[ZygoteInfo]:
     """Every running zygote of this user (any code key)."""
-    from ..convert.resident import _read_state, _rss_mb, runtime_root
+    from ..convert.resident import read_state, rss_mb, runtime_root
 
     root = runtime_root()
     found = []
     for folder in sorted(root.glob("py-*")) if root else []:
-        pid = int(_read_state(folder / STATE).get("pid") or 0)
+        pid = int(read_state(folder / STATE).get("pid") or 0)
         if pid > 1 and _is_zygote(pid):
-            found.append(ZygoteInfo(folder.name.removeprefix("py-"), pid, _rss_mb([pid])))
+            found.append(ZygoteInfo(folder.name.removeprefix("py-"), pid, rss_mb([pid])))
     return found
 
 
