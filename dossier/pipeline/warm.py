@@ -99,7 +99,7 @@ def code_key() -> str:
 SERVED_BY: Path | None = None  # in a warm worker: the folder of the zygote that forked it
 
 
-def zygote_folder(*, create: bool = True) -> Path | None:
+def zygote_folder() -> Path | None:
     """This code's zygote folder in the private runtime folder; None when there is no safe one.
     A warm worker's own calls (the annex probe) go to the zygote that forked it."""
     from ..convert.resident import SOCKET_PATH_MAX, private_dir, runtime_root
@@ -110,9 +110,8 @@ def zygote_folder(*, create: bool = True) -> Path | None:
     if root is None:
         return None
     folder = root / f"py-{code_key()}"
-    if create:
-        with contextlib.suppress(OSError):
-            folder.mkdir(mode=0o700, exist_ok=True)
+    with contextlib.suppress(OSError):
+        folder.mkdir(mode=0o700, exist_ok=True)
     if not private_dir(folder) or len(str(folder / SOCKET)) > SOCKET_PATH_MAX:
         return None
     return folder

@@ -30,34 +30,31 @@ from .warm import LOCK, SOCKET, STATE, locked
 POLL = 1.0  # seconds between checks for idleness and finished workers
 
 
+MODULES = ("dossier.render.reports", "dossier.report.xlsx_report", "dossier.report.context", "dossier.criteria",
+           "dossier.convert.converter", "dossier.assemble.build", "dossier.assemble.probe", "dossier.render.html",
+           "weasyprint", "weasyprint.text.fonts", "PIL.Image")
+
+
 def preload() -> None:
-    """Import everything a batch worker uses (the pipelines of every dossier kind,
-    reports, conversion, assembly, WeasyPrint); compile the bundled DOCX
-    templates (cached by their text, so an edited template is compiled afresh);
-    and lay out one line of text so fontconfig and Pango have loaded the
-    project's fonts (0.15 s a worker would pay again for its first page).
-    Nothing depends on a caller's data; the fonts are part of the code key."""
+    """Do once what every batch worker would do before its first document.
+    Nothing here depends on a caller's data; what depends on files is cached by
+    their content (templates) or is part of the code key (fonts)."""
     from .registry import PIPELINES
 
-    for name in ("batch", "reuse", *PIPELINES.values()):
-        importlib.import_module(f"{__package__}.{name}")
-    for name in ("dossier.render.reports", "dossier.report.xlsx_report", "dossier.report.context",
-                 "dossier.criteria", "dossier.convert", "dossier.assemble.build", "dossier.assemble.probe",
-                 "dossier.render.html",
-                 "weasyprint", "weasyprint.text.fonts"):
+    for name in (*(f"{__package__}.{n}" for n in ("batch", "reuse", *PIPELINES.values())), *MODULES):
         importlib.import_module(name)
     from PIL import Image
 
-    Image.preinit()  # the JPEG and PNG readers (annex photos, and the annex probe)
+    from ..assemble.fontmerge import load_face, shipped_faces
     from ..render.docx import warm_up_bundled
     from ..render.html import html_to_pdf_bytes
 
-    warm_up_bundled()  # compiled Jinja of templates/*.docx, cached by source text
+    Image.preinit()  # the JPEG and PNG readers (annex photos, the annex probe)
+    warm_up_bundled()  # the bundled DOCX templates compiled, cached by their text
     _find_uno_python()
-    from ..assemble.fontmerge import load_face, shipped_faces
-
     for face in shipped_faces():  # parsed for the font merge, cached by path, size and mtime
         load_face(face)
+    # fontconfig and Pango load the project's fonts (0.15 s a worker's first page would pay)
     html_to_pdf_bytes('<p style="font-family: \'Times New Roman\'">Cộng hòa xã hội chủ nghĩa Việt Nam</p>',
                       label="warm-up")
 
