@@ -192,3 +192,19 @@ def test_annex_probe_in_warm_workers_refuses_only_the_file_that_hangs_or_crashes
     assert all("quá lâu" in p.message for p in problems[:2]) and "không phải ảnh" in problems[2].message
     # the same answers as a new interpreter's
     assert probe._probe_in_new_process(files[:1] + files[3:]) == (found, problems[2:])
+
+
+def test_probe_files_uses_a_running_zygote_but_never_starts_one(runtime, tmp_path, monkeypatch):
+    from dossier.assemble import probe
+
+    monkeypatch.setenv(resident.ENV_IDLE, "30")
+    pdf = Path(shutil.copy(SAMPLES / "son-binh" / "phu-luc" / "y-kien-mttq.pdf", tmp_path / "y-kien.pdf"))
+    found, problems = probe.probe_files([(pdf, "pdf")])
+    assert found[pdf].pages == 2 and not problems
+    assert warm.zygotes() == []  # a new interpreter did it
+    with warm.WarmPool.open(1, idle=30) as pool:
+        pool.submit(os.getpid).result(timeout=30)
+    (zygote,) = warm.zygotes()
+    monkeypatch.setattr(probe, "_probe_in_new_process", lambda files: pytest.fail("a new interpreter probed"))
+    assert probe.probe_files([(pdf, "pdf")]) == (found, problems)
+    assert [z.pid for z in warm.zygotes()] == [zygote.pid]

@@ -146,7 +146,7 @@ def probe_files(files: list[tuple[Path, str]]) -> tuple[dict[Path, Probe], list[
         return {}, []
     from ..pipeline.warm import WarmPool
 
-    pool = WarmPool.open(1)
+    pool = WarmPool.open(1, spawn=False)  # starting a zygote costs more than one new interpreter
     if pool is not None:
         with pool:
             return probe_in_warm_workers(pool, files)

@@ -133,10 +133,11 @@ class WarmPool:
     at once; a worker that dies fails its call with :class:`WorkerDied` and is
     replaced by a new one on the next call."""
 
-    def __init__(self, folder: Path, jobs: int, idle: float) -> None:
+    def __init__(self, folder: Path, jobs: int, idle: float, spawn: bool = True) -> None:
         self.folder = folder
         self.jobs = jobs
         self.idle = idle
+        self.spawn = spawn
         self.pids: list[int] = []  # every worker this pool used, in order
         self.zygote_started = False  # True when this pool had to start the zygote
         self._free: list[tuple[Connection, int]] = []
@@ -145,16 +146,17 @@ class WarmPool:
         self._calls = ThreadPoolExecutor(jobs, thread_name_prefix="dossier-warm")
 
     @classmethod
-    def open(cls, jobs: int, idle: float | None = None) -> WarmPool | None:
+    def open(cls, jobs: int, idle: float | None = None, *, spawn: bool = True) -> WarmPool | None:
         """A pool with ``jobs`` workers connected, or None (resident servers off, no safe
-        runtime folder, or the zygote could not start: its log says why)."""
+        runtime folder, or the zygote could not start: its log says why). ``spawn=False``:
+        only if a zygote is already up (for work too small to pay for starting one)."""
         from ..convert.resident import idle_seconds
 
         idle = idle_seconds() if idle is None else idle
         folder = zygote_folder() if idle > 0 else None
         if folder is None:
             return None
-        pool = cls(folder, jobs, idle)
+        pool = cls(folder, jobs, idle, spawn)
         try:
             with locked(folder / LOCK):
                 for _ in range(jobs):
@@ -232,7 +234,7 @@ class WarmPool:
 
     def _connect_locked(self) -> tuple[Connection, int]:
         found = self._hello()
-        if found is None:
+        if found is None and self.spawn:
             self._spawn()
             found = self._hello()
         if found is None:
