@@ -14,18 +14,19 @@ command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 command -v fc-match >/dev/null 2>&1 || missing="$missing fontconfig"
 libs=$({ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null || true)
 grep -q "libharfbuzz-subset.so.0" <<<"$libs" || missing="$missing libharfbuzz-subset0"
-grep -q "libjemalloc.so.2" <<<"$libs" || missing="$missing libjemalloc2"
-if [ -n "$missing" ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "Đang cài đặt gói hệ thống:$missing"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends $PKGS >/dev/null
-  else
-    echo "Thiếu gói hệ thống:$missing" >&2
-    echo "Hãy chạy: sudo apt-get update && sudo apt-get install -y $PKGS" >&2
-    exit 1
-  fi
+optional=""
+grep -q "libjemalloc.so.2" <<<"$libs" || optional=" libjemalloc2"
+if [ -n "$missing$optional" ] && [ "$(id -u)" = 0 ]; then
+  echo "Đang cài đặt gói hệ thống:$missing$optional"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends $PKGS >/dev/null
+elif [ -n "$missing" ]; then
+  echo "Thiếu gói hệ thống:$missing" >&2
+  echo "Hãy chạy: sudo apt-get update && sudo apt-get install -y $PKGS" >&2
+  exit 1
+elif [ -n "$optional" ]; then
+  echo "Gợi ý: cài thêm libjemalloc2 để LibreOffice chuyển PDF nhanh hơn (sudo apt-get install -y libjemalloc2)."
 fi
 
 PY=${PYTHON:-python3}
