@@ -34,16 +34,23 @@ def runtime(monkeypatch):
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _getcwd_and(name: str) -> tuple[str, str | None, int]:
-    return os.getcwd(), os.environ.get(name), os.getpid()
+def _getcwd_and(name: str) -> tuple[str, str | None, int, int]:
+    return os.getcwd(), os.environ.get(name), warm.current_umask(), os.getpid()
 
 
 def test_calls_run_in_forked_workers_with_the_callers_folder_and_environment(runtime, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DOSSIER_TEST_MARK", "Sìn Hồ")
-    with warm.WarmPool.open(2, idle=30) as pool:
-        assert pool.zygote_started
-        cwd, mark, pid = pool.submit(_getcwd_and, "DOSSIER_TEST_MARK").result(timeout=30)
+    with warm.WarmPool.open(1, idle=30) as first:  # the zygote starts with this umask
+        assert first.zygote_started
+    previous = os.umask(0o027 if warm.current_umask() != 0o027 else 0o077)
+    try:
+        pool = warm.WarmPool.open(2, idle=30)
+    finally:
+        wanted = os.umask(previous)
+    with pool:
+        cwd, mark, umask, pid = pool.submit(_getcwd_and, "DOSSIER_TEST_MARK").result(timeout=30)
+        assert umask == wanted  # the caller's, not the zygote's
         assert (cwd, mark) == (str(tmp_path), "Sìn Hồ")
         assert pid in pool.pids and pid != os.getpid()
         assert len(set(pool.pids)) == 2

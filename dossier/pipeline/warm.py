@@ -21,8 +21,8 @@ import time, so a zygote never serves code older than the caller's::
     py-<key>/zygote.log    its stderr
 
 Protocol on one connection (one worker): the caller sends its stdout and
-stderr file descriptors, then ``(cwd, environment)``; the worker answers its
-pid. Each request is ``(function, args, kwargs)``, pickled by reference as
+stderr file descriptors, then ``(cwd, environment, umask)``; the worker takes
+them on and answers its pid. Each request is ``(function, args, kwargs)``, pickled by reference as
 with :class:`~concurrent.futures.ProcessPoolExecutor`, and is answered with
 ``("ok", result)`` or ``("error", exception)``; ``None`` asks the worker to
 clean up and answer ``"closed"``. The socket is reachable only by its user
@@ -258,7 +258,7 @@ class WarmPool:
             sock.close()
             return None
         try:
-            conn.send((os.getcwd(), dict(os.environ)))
+            conn.send((os.getcwd(), dict(os.environ), current_umask()))
             if not conn.poll(HELLO_TIMEOUT):
                 raise EOFError("no answer")
             return conn, int(conn.recv())
@@ -290,6 +290,18 @@ class WarmPool:
             proc.wait()
             raise WorkerDied("tiến trình Python chạy nền không khởi động được")
         self.zygote_started = True
+
+
+def current_umask() -> int:
+    """This process's umask, read without setting it (os.umask would change it for a
+    moment under other threads' feet)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _has_fd(stream: Any) -> bool:

@@ -164,10 +164,11 @@ def _worker(sock: socket.socket) -> None:
             os.close(fd)
         sock.settimeout(None)
         conn = Connection(sock.detach())
-        cwd, env = conn.recv()
+        cwd, env, umask = conn.recv()
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(env)
+        os.umask(umask)
         conn.send(os.getpid())
         closing = _answer(conn)
     except (EOFError, KeyboardInterrupt):
