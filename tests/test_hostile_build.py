@@ -70,6 +70,14 @@ def previous_output(good, tmp_path: Path) -> tuple[Path, Path, dict]:
     return data, target, before
 
 
+def photos_times(n: int):
+    """Each photo ``n`` times (captions numbered): laying out photo pages is the slowest part of
+    assembling, so the build spends long enough in it to be interrupted there."""
+    def change(data):
+        data["photos"] = [dict(p, caption=f"{p['caption']} ({i + 1})") for i in range(n) for p in data["photos"]]
+    return change
+
+
 # ---------------------------------------------------------------- random bytes as annexes
 
 ANNEXES = {
@@ -141,6 +149,7 @@ def wait_for(lines: list[str], text: str, timeout: float = 120) -> None:
 ])
 def test_killed_build_keeps_the_previous_output_byte_identical(good, tmp_path, sig, stage, delay):
     data, target, before = previous_output(good, tmp_path)
+    edit(data, photos_times(6))  # an assembly long enough (~2 s) to be interrupted in
     proc, lines = start_build(data, target)
     wait_for(lines, stage)
     time.sleep(delay)
