@@ -197,13 +197,10 @@ def check_safely(path: Path, kind: str) -> dict:
 
 
 def _mapped_bytes() -> int:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    return MEMORY_LIMIT
+    from ..proc import status_field
+
+    size = status_field("VmSize")
+    return int(size) * 1024 if size is not None else MEMORY_LIMIT
 
 
 def _limit_memory(limit: int) -> None:

@@ -44,6 +44,7 @@ from pathlib import Path
 
 from ..errors import build_error
 from ..paths import FONTS_DIR
+from ..proc import status_field
 from .failures import START, ConversionFailure
 from .options import PDF_OPTIONS
 from .soffice import group_pids, office_env, profile_url, remove_tree, unique_name
@@ -202,7 +203,7 @@ class ResidentWorker(UnoWorker):
                                         env=office_env(), start_new_session=True, cwd=self.profile)
         except OSError as exc:
             raise ConversionFailure(START, str(exc)) from exc
-        _write_state(self._path(".json"), {"pgid": proc.pid})  # known before anything can hang
+        write_state(self._path(".json"), {"pgid": proc.pid})  # known before anything can hang
         try:
             proc.wait(timeout=30)  # the helper forks at once; its first process only leaves
             line = read_line(proc.stdout.fileno(), self.start_timeout + 10)
@@ -218,7 +219,7 @@ class ResidentWorker(UnoWorker):
         if not ready.get("ready"):
             _kill_group(proc.pid)
             raise ConversionFailure(START, _with_log(str(ready.get("error", line[:200])), log))
-        _write_state(self._path(".json"), {"pgid": proc.pid, "pid": ready.get("pid"),
+        write_state(self._path(".json"), {"pgid": proc.pid, "pid": ready.get("pid"),
                                            "soffice_pid": ready.get("soffice_pid")})
         self.spawned += 1
 
@@ -305,7 +306,7 @@ def read_state(path: Path) -> dict:
     return state if isinstance(state, dict) else {}
 
 
-def _write_state(path: Path, state: dict) -> None:
+def write_state(path: Path, state: dict) -> None:
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(state), encoding="utf-8")
     os.replace(tmp, path)
@@ -435,12 +436,4 @@ def _quit(path: Path) -> None:
 
 
 def rss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except (OSError, ValueError):
-            continue
-    return total / 1024
+    return sum(int(status_field("VmRSS", pid) or 0) for pid in pids) / 1024

@@ -295,10 +295,11 @@ class WarmPool:
 def current_umask() -> int:
     """This process's umask, read without setting it (os.umask would change it for a
     moment under other threads' feet)."""
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
+    from ..proc import status_field
+
+    umask = status_field("Umask")
+    if umask is not None:
+        return int(umask, 8)
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

@@ -24,6 +24,7 @@ import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from ..convert.resident import read_state, write_state
 from . import warm
 from .warm import LOCK, SOCKET, STATE, locked
 
@@ -84,7 +85,7 @@ def main(folder: str, idle: float) -> None:
     finally:
         os.umask(old)
     listener.listen(64)
-    (base / STATE).write_text(json.dumps({"pid": os.getpid()}), encoding="utf-8")
+    write_state(base / STATE, {"pid": os.getpid()})
     print(json.dumps({"ready": True, "pid": os.getpid()}), flush=True)
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 1)  # the caller has read the ready line; workers get the callers' own streams
@@ -124,10 +125,7 @@ def _leave(base: Path, listener: socket.socket) -> None:
 
 
 def _owns(base: Path) -> bool:
-    try:
-        return json.loads((base / STATE).read_text(encoding="utf-8")).get("pid") == os.getpid()
-    except (OSError, ValueError):
-        return False
+    return read_state(base / STATE).get("pid") == os.getpid()
 
 
 def _reap() -> None:

@@ -65,7 +65,7 @@ _P, _PPR, _PSTYLE, _VAL, _T = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val"
 def style_ids(doc: DocumentObject, names: Iterable[str]) -> dict[str, str]:
     """``{name: doc.styles[name].style_id}`` for those of ``names`` the document
     has, found as ``doc.styles[name]`` finds them; ``name in doc.styles`` would
-    build a python-docx object for each of the template's ~200 styles."""
+    build a python-docx object for each of the template's styles."""
     styles = doc.styles.element
     found = {name: styles.get_by_name(BabelFish.ui2internal(name)) for name in names}
     return {name: style.styleId for name, style in found.items() if style is not None}
