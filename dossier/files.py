@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .signals import checkpoint
+
 TMP_PREFIX = ".dossier-tmp-"
 
 
@@ -28,6 +30,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     try:
         yield tmp_path
         os.chmod(tmp_path, 0o644)
+        checkpoint()  # a Ctrl-C swallowed on the way still keeps the old file
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)

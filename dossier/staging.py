@@ -4,7 +4,8 @@ private staging folder beside the target, then moved into place file by file
 outputs as they were; a lock stops two builds of the same folder colliding.
 
 Ctrl-C and SIGTERM are held back while the files are moved, so a folder is
-either all old or all new; a staging folder left by a killed process (SIGKILL,
+either all old or all new, and a stop asked for earlier publishes nothing
+(:mod:`dossier.signals`); a staging folder left by a killed process (SIGKILL,
 power loss) is removed by the next build beside it."""
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ import contextlib
 import fcntl
 import os
 import shutil
-import signal
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import build_error
 from .files import TMP_PREFIX
+from .signals import checkpoint, held
 
 
 @contextlib.contextmanager
@@ -66,20 +66,6 @@ def remove_dead_stages(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Delay SIGINT/SIGTERM until the block ends (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-@contextlib.contextmanager
 def staged(target: Path) -> Iterator[Path]:
     """Yield a staging folder; on success move its files into ``target``."""
     target = Path(target)
@@ -90,7 +76,8 @@ def staged(target: Path) -> Iterator[Path]:
         try:
             (stage / OWNER_FILE).write_text(str(os.getpid()))
             yield stage
-            with _signals_held():
+            checkpoint()  # a stop asked for and swallowed on the way: publish nothing
+            with held():
                 publish(stage, target)
         finally:
             shutil.rmtree(stage, ignore_errors=True)

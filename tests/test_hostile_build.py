@@ -12,6 +12,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -119,9 +120,28 @@ def test_random_bytes_as_an_annex_name_the_file_and_keep_the_old_output(good, tm
 # ---------------------------------------------------------------- killed builds
 
 
-def start_build(data: Path, out: Path) -> tuple[subprocess.Popen, list[str]]:
+# The CLI with one change: the first temporary the assembly writes is followed by a
+# marker line and a long sleep, so a signal lands mid-publish on every machine,
+# however fast (a timed delay raced the assembly on a fast CI runner).
+HELD_CLI = """
+import time
+import dossier.assemble.build as build
+write_temp = build._write_temp
+def held(*args, **kwargs):
+    path = write_temp(*args, **kwargs)
+    print("ĐANG GIỮ BẢN TẠM", flush=True)
+    time.sleep(120)
+    return path
+build._write_temp = held
+from dossier.cli import main
+main()
+"""
+
+
+def start_build(data: Path, out: Path, *, held: bool = False) -> tuple[subprocess.Popen, list[str]]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([*dossier_command(), "build", str(data), "-o", str(out)], stdout=subprocess.PIPE,
+    command = [sys.executable, "-c", HELD_CLI] if held else dossier_command()
+    proc = subprocess.Popen([*command, "build", str(data), "-o", str(out)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
     lines: list[str] = []
 
@@ -145,15 +165,31 @@ def wait_for(lines: list[str], text: str, timeout: float = 120) -> None:
     (signal.SIGINT, "chuyển sang PDF", 1.0),
     (signal.SIGTERM, "chuyển sang PDF", 1.0),
     (signal.SIGTERM, "soạn 03", 0.0),
-    (signal.SIGINT, "ghép hồ sơ", 0.0),
 ])
 def test_killed_build_keeps_the_previous_output_byte_identical(good, tmp_path, sig, stage, delay):
     data, target, before = previous_output(good, tmp_path)
-    edit(data, photos_times(6))  # an assembly long enough (~2 s) to be interrupted in
+    edit(data, photos_times(6))  # ~2 s more of assembly after the conversion: margin for the delay
     proc, lines = start_build(data, target)
     wait_for(lines, stage)
     time.sleep(delay)
     proc.send_signal(sig)
+    assert_stopped(proc, lines, sig, stage, target, before, tmp_path)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_build_killed_while_publishing_keeps_the_previous_output(good, tmp_path, sig):
+    """The signal arrives once a temporary of the new dossier is on disk and before any rename."""
+    data, target, before = previous_output(good, tmp_path)
+    proc, lines = start_build(data, target, held=True)
+    wait_for(lines, "ĐANG GIỮ BẢN TẠM")
+    assert no_temporaries(tmp_path), "chưa có bản tạm nào"
+    proc.send_signal(sig)
+    assert_stopped(proc, lines, sig, "ghép hồ sơ", target, before, tmp_path)
+
+
+def assert_stopped(proc, lines, sig, stage, target, before, tmp_path) -> None:
+    """The build stopped on ``sig`` with its message, and the old output is intact."""
     try:
         code = proc.wait(timeout=60)
     except subprocess.TimeoutExpired:

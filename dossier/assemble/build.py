@@ -9,9 +9,7 @@ import hashlib
 import io
 import json
 import os
-import signal
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +20,7 @@ from pikepdf import Array, Dictionary, Name, OutlineItem
 from ..errors import Problem, build_error, input_error
 from ..files import TMP_PREFIX
 from ..render.html import render_html_bytes
+from ..signals import checkpoint, held
 from .dedupe import dedupe_objects
 from .fontmerge import merge_font_subsets
 from .kinds import DossierKind, PartDef, load_kind
@@ -448,16 +447,10 @@ def _publish(outputs: list[tuple[Path, bytes]]) -> bool:
         for target, data in changed:
             target.parent.mkdir(parents=True, exist_ok=True)
             temps.append(_write_temp(target, data))
-        blocked = {signal.SIGINT, signal.SIGTERM}
-        main_thread = threading.current_thread() is threading.main_thread()
-        if main_thread:
-            signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
-        try:
+        checkpoint()
+        with held():
             for tmp, (target, _) in zip(temps, changed):
                 os.replace(tmp, target)
-        finally:
-            if main_thread:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
     finally:
         for tmp in temps:
             tmp.unlink(missing_ok=True)

@@ -5,19 +5,19 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import os
-import signal
 import sys
-import threading
 import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from .. import __version__
 from ..errors import EXIT_INTERNAL, DossierError
+from .. import signals
+from ..signals import Terminated, interrupted_by
 from . import i18n
 
 i18n.install()
@@ -73,24 +73,13 @@ def _log_traceback() -> Path:
     return path
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (``kill``, a CI timeout, a service stop), raised like Ctrl-C so the
-    same ``finally`` blocks remove temporaries and the previous outputs stay."""
-
-
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
-def _on_sigterm(signum: int, frame: Any) -> None:
-    # One-shot: a second SIGTERM must not cut the cleanup the first one started.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise Terminated()
-
-
-def _handle_sigterm() -> None:
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _on_sigterm)
+def _stopped(exc: KeyboardInterrupt) -> NoReturn:
+    click.echo("Đã dừng theo yêu cầu; các tệp kết quả cũ được giữ nguyên, tệp tạm đã được xóa.", err=True)
+    sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
 
 
 def run_command(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -100,18 +89,20 @@ def run_command(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _handle_sigterm()
         try:
-            return func(*args, **kwargs)
+            with signals.installed():
+                return func(*args, **kwargs)
         except DossierError as exc:
             click.echo(f"Lỗi: {exc}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt as exc:
-            click.echo("Đã dừng theo yêu cầu; các tệp kết quả cũ được giữ nguyên, tệp tạm đã được xóa.", err=True)
-            sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
+            _stopped(exc)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - the one catch-all, by design
+            interrupt = interrupted_by(exc)  # Ctrl-C wrapped by Python on its way out
+            if interrupt is not None:
+                _stopped(interrupt)
             log = _log_traceback()
             click.echo(
                 f"Lỗi không mong đợi ({type(exc).__name__}): {exc}\n"
