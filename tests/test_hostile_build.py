@@ -261,7 +261,7 @@ def test_signal_during_publish_is_held_until_every_file_is_moved(tmp_path, monke
         calls.append(dst)
         if len(calls) == 1:
             os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.1)  # the signal would be delivered here without the mask
+            time.sleep(0.1)  # the signal would be acted on here without the hold
 
     monkeypatch.setattr(staging.os, "replace", replace_then_signal)
     with pytest.raises(KeyboardInterrupt):

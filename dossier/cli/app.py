@@ -14,9 +14,8 @@ from typing import Any, NoReturn
 
 import click
 
-from .. import __version__
+from .. import __version__, signals
 from ..errors import EXIT_INTERNAL, DossierError
-from .. import signals
 from ..signals import Terminated, interrupted_by
 from . import i18n
 
