@@ -14,3 +14,8 @@ def status_field(name: str, pid: int | str = "self") -> str | None:
     except (OSError, IndexError):
         pass
     return None
+
+
+def rss_mb(pids: list[int]) -> float:
+    """The resident memory of ``pids`` together, in MB (a process gone counts 0)."""
+    return sum(int(status_field("VmRSS", pid) or 0) for pid in pids) / 1024

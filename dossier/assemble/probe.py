@@ -132,9 +132,13 @@ def _limit_child() -> None:  # pragma: no cover - runs in the child
 STOPPED = "đọc tệp quá lâu hoặc tốn quá nhiều bộ nhớ, đã dừng (tệp có thể độc hại)"
 
 
-def _probe(path: Path, answer: dict) -> Probe:
-    return Probe(path, answer["format"], answer.get("pages", 1), answer.get("repaired", False),
-                 answer.get("width", 0), answer.get("height", 0))
+def _record(path: Path, answer: dict, probes: dict[Path, Probe], problems: list[Problem]) -> None:
+    """A child's answer for ``path``: a readable file in ``probes``, or a refusal naming it."""
+    if answer["ok"]:
+        probes[path] = Probe(path, answer["format"], answer.get("pages", 1), answer.get("repaired", False),
+                             answer.get("width", 0), answer.get("height", 0))
+    else:
+        problems.append(Problem(str(path), answer["reason"]))
 
 
 def probe_files(files: list[tuple[Path, str]]) -> tuple[dict[Path, Probe], list[Problem]]:
@@ -172,10 +176,7 @@ def probe_in_warm_workers(pool, files: list[tuple[Path, str]], check=None, secon
             answer = {"ok": False, "reason": STOPPED}
         except WorkerDied:
             answer = {"ok": False, "reason": STOPPED}
-        if answer["ok"]:
-            probes[path] = _probe(path, answer)
-        else:
-            problems.append(Problem(str(path), answer["reason"]))
+        _record(path, answer, probes, problems)
     return probes, problems
 
 
@@ -231,10 +232,7 @@ def _probe_in_new_process(files: list[tuple[Path, str]]) -> tuple[dict[Path, Pro
         crashed = True
     answers = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     for (path, _kind), answer in zip(files, answers):
-        if answer["ok"]:
-            probes[path] = _probe(path, answer)
-        else:
-            problems.append(Problem(str(path), answer["reason"]))
+        _record(path, answer, probes, problems)
     if crashed and len(answers) < len(files):
         culprit = files[len(answers)][0]
         problems.append(Problem(str(culprit), STOPPED))

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from ..errors import build_error
 from ..paths import FONTS_DIR
-from ..proc import status_field
+from ..proc import rss_mb
 from .failures import START, ConversionFailure
 from .options import PDF_OPTIONS
 from .soffice import group_pids, office_env, profile_url, remove_tree, unique_name
@@ -433,7 +433,3 @@ def _quit(path: Path) -> None:
             sock.recv(1024)
     except OSError:
         pass
-
-
-def rss_mb(pids: list[int]) -> float:
-    return sum(int(status_field("VmRSS", pid) or 0) for pid in pids) / 1024

@@ -62,11 +62,12 @@ def uno_python(soffice: str) -> str | None:
     override = os.environ.get(ENV_UNO_PYTHON, "").strip()
     if override:
         return shutil.which(override)
-    return _probe_uno_python(soffice)
+    return probe_uno_python(soffice)
 
 
 @functools.lru_cache(maxsize=8)
-def _probe_uno_python(soffice: str) -> str | None:
+def probe_uno_python(soffice: str) -> str | None:
+    """:func:`uno_python` without the override: looked for once per soffice path."""
     program = Path(os.path.realpath(soffice)).parent
     candidates = [program / "python", Path("/usr/bin/python3"), Path("/usr/local/bin/python3")]
     for python in candidates:

@@ -324,7 +324,8 @@ class ZygoteInfo:
 
 def zygotes() -> list[ZygoteInfo]:
     """Every running zygote of this user (any code key)."""
-    from ..convert.resident import read_state, rss_mb, runtime_root
+    from ..convert.resident import read_state, runtime_root
+    from ..proc import rss_mb
 
     root = runtime_root()
     found = []

@@ -64,11 +64,11 @@ def _find_uno_python() -> None:
     """Which Python talks UNO to this LibreOffice (a ``python3 -c 'import uno'`` each
     worker would run): remembered per soffice path, so a caller finding another
     soffice probes it itself."""
-    from ..convert.soffice import _probe_uno_python, find_soffice
+    from ..convert.soffice import probe_uno_python, find_soffice
     from ..errors import DossierError
 
     try:
-        _probe_uno_python(find_soffice())
+        probe_uno_python(find_soffice())
     except DossierError:  # no LibreOffice: the caller's conversion says so
         pass
 
