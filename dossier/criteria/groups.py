@@ -203,12 +203,37 @@ class CommuneGroups:
     def fact(self, key: str) -> Fact | None:
         return next((f for f in self.facts if f.key == key), None)
 
+    @property
+    def listed(self) -> str:
+        """'1, 2, 3' — the group ids in order, for messages."""
+        return ", ".join(sorted(self.ids, key=lambda g: (len(g), g)))
+
     def normalise(self, raw: Any) -> str | None:
         """'nhóm 3', 3, '3' → '3'; None if it names no group of the set."""
         text = str(raw).strip()
         if text.lower().startswith("nhóm"):
             text = text[4:].strip()
         return text if text in self.ids else None
+
+
+def parse_facts(groups: CommuneGroups, raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The facts with canonical values (blank ones left out), and (key, problem) for the wrong ones."""
+    facts: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    known = ", ".join(f.key for f in groups.facts)
+    for key, value in raw.items():
+        fact = groups.fact(str(key))
+        if fact is None:
+            problems.append((str(key), f"không có thông tin xác định nhóm xã '{key}'; chỉ nhận: {known}"))
+            continue
+        try:
+            parsed = fact.parse(value)
+        except ValueProblem as exc:
+            problems.append((fact.key, f"{fact.label}: {exc}"))
+            continue
+        if parsed is not None:
+            facts[fact.key] = parsed
+    return facts, problems
 
 
 def resolve_groups(spec: CommuneGroupsSpec, source_title: str | None) -> CommuneGroups:
@@ -299,7 +324,7 @@ def decide(groups: CommuneGroups, declared: str | None, facts: dict[str, Any]) -
         if derived is None:
             labels = [groups.fact(k).label for k in missing] or [f.label for f in groups.facts]
             raise GroupUndecided(
-                "chưa xác định được nhóm xã: khai báo nhóm (group: " + ", ".join(groups.ids) + ") hoặc ghi đủ các "
+                "chưa xác định được nhóm xã: khai báo nhóm (group: " + groups.listed + ") hoặc ghi đủ các "
                 "thông tin xác định nhóm (group_facts) — còn thiếu: " + "; ".join(labels))
         g = groups.get(derived)
         return GroupDecision(derived, g.name, BY_FACTS, reason, None, derived, None, tuple(notes))
