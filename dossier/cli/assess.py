@@ -41,14 +41,22 @@ def assess_command(data: Path, output: Path | None) -> None:
 @main.command("summary")
 @click.argument("folder", metavar="THƯ_MỤC", type=click.Path(path_type=Path, file_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=OUTPUT_HELP)
+@click.option("--info", "info_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Tệp mô tả báo cáo tổng hợp (địa bàn, cơ quan ban hành, nơi nhận, người ký); mặc định là "
+                   "tong-hop.yaml bên cạnh THƯ_MỤC nếu có.")
 @run_command
-def summary_command(folder: Path, output: Path | None) -> None:
+def summary_command(folder: Path, output: Path | None, info_file: Path | None) -> None:
     """Tổng hợp kết quả các tiêu chí của tất cả các xã trong một thư mục.
 
-    THƯ_MỤC chứa một tệp số liệu (.yaml hoặc .xlsx) cho mỗi xã.
+    THƯ_MỤC chứa một tệp số liệu (.yaml hoặc .xlsx) cho mỗi xã. Với bộ tiêu chí phân
+    nhóm xã, kết quả được đếm riêng cho từng nhóm.
     """
+    from ..criteria.summary import folder_info, load_info
+
     warnings: list = []
-    ctx = summary_context(summarise(load_folder(folder, warnings)))
+    results = load_folder(folder, warnings)
+    info = load_info(info_file) if info_file else folder_info(folder.parent)
+    ctx = summary_context(summarise(results, info))
     _warn(warnings)
     click.echo(summary_text(ctx))
     if output:
