@@ -68,9 +68,7 @@ def _summary(ctx: dict[str, Any]) -> tuple[OfficialDocument, Any]:
             f"{totals['text']}",
             f"{unit.capitalize()} đạt đủ các tiêu chí: {names}",
             *([totals["villages_text"]] if totals["villages_total"] else []),
-            *[f"{g['text']}; số {unit} đạt từng tiêu chí: "
-              + ", ".join(f"tiêu chí {c['id']}: {n}" for c, n in zip(ctx["criteria"], g["criteria_met"]))
-              for g in ctx["groups"]],
+            *[f"{g['text']} (số {unit} đạt từng tiêu chí: xem dòng {g['name']} của bảng)" for g in ctx["groups"]],
         ]},
     ]
     if ctx["warnings"]:
