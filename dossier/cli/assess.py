@@ -83,7 +83,9 @@ def excel_template_command(set_id: str, override: str | None, village_columns: i
     if list_sets:
         for sid in sets.ids():
             cset = sets.get(sid)
-            click.echo(f"{sid}: {cset.name} ({cset.basis})")
+            grouped = "; mức đạt chuẩn theo nhóm xã" if cset.commune_groups else ""
+            click.echo(f"{sid}: {cset.name} ({cset.basis}) — {cset.unit_type}, giai đoạn "
+                       f"{cset.period[0]}–{cset.period[1]}{grouped}")
         for oid in sets.override_ids():
             o = sets.overrides[oid]
             click.echo(f"{oid} (ghi đè {o.base}): {o.name} ({o.basis})")
