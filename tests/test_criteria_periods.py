@@ -116,3 +116,19 @@ groups:
     assert "thu-1" in str(exc.value) and "thu-2" in str(exc.value)
     with pytest.raises(DossierError, match="Không có bộ tiêu chí nào"):
         sets.choose(2030, "xã")
+
+
+def test_blank_form_takes_the_set_of_the_year(tmp_path):
+    def info(path: Path) -> str:
+        return openpyxl.load_workbook(path)["Thông tin"]["B10"].value
+
+    run = CliRunner().invoke
+    assert run(main, ["excel-template", "--year", "2027", "-o", str(tmp_path / "a.xlsx")]).exit_code == 0
+    assert info(tmp_path / "a.xlsx") == "xa-ntm-2026-2030"
+    assert run(main, ["excel-template", "--year", "2024", "-o", str(tmp_path / "b.xlsx")]).exit_code == 0
+    assert info(tmp_path / "b.xlsx") == "xa-ntm-2021-2025"
+    assert run(main, ["excel-template", "--override", "lai-chau-1487-2024", "-o", str(tmp_path / "c.xlsx")]).exit_code == 0
+    assert info(tmp_path / "c.xlsx") == "xa-ntm-2021-2025"  # the override's base, whatever the year
+    late = run(main, ["excel-template", "--year", "2040", "-o", str(tmp_path / "d.xlsx")])
+    assert late.exit_code == 2 and "năm 2040" in late.output and "2026–2030" in late.output
+    assert not (tmp_path / "d.xlsx").exists()

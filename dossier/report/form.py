@@ -351,6 +351,16 @@ def form_workbook(cset: CriteriaSet, village_set: CriteriaSet | None = None, ass
     return wb
 
 
+def form_set(sets, year: int | None, override: str | None) -> str:
+    """The set of a blank form when none is named: the override's base, else the set covering
+    ``year`` (this year when None) among the default ones."""
+    if override is not None and override in sets.overrides:
+        return sets.overrides[override].base
+    import datetime as dt
+
+    return sets.choose(year or dt.date.today().year, None)
+
+
 def write_form(out: str | os.PathLike[str], set_id: str | None = None, override: str | None = None, *,
                assessment: Assessment | None = None, village_columns: int = L.DEFAULT_VILLAGE_COLUMNS) -> Path:
     """Write the form for ``set_id`` (+ ``override``) — blank, or filled from ``assessment``."""
