@@ -58,7 +58,8 @@ def summary_text(ctx: dict[str, Any]) -> str:
     group_col = (lambda c: [c["group"]]) if grouped else (lambda c: [])  # noqa: E731
     rows = [[str(c["stt"]), c["name"] + (" (!)" if c["flagged"] else ""), *group_col(c), *c["cells"],
              f"{c['met']}/{c['total']}", f"{c['villages_met']}/{c['villages_total']}"] for c in ctx["communes"]]
-    rows.append(["", "Số xã đạt", *([""] if grouped else []), *[str(c["communes_met"]) for c in ctx["criteria"]], "", ""])
+    rows.append(["", f"Số {ctx['unit_word']} đạt", *([""] if grouped else []),
+                 *[str(c["communes_met"]) for c in ctx["criteria"]], "", ""])
     for g in ctx["groups"]:
         rows.append(["", f"– {g['name']} ({g['communes']})", g["id"], *map(str, g["criteria_met"]),
                      f"{g['communes_all_met']}/{g['communes']}", ""])
