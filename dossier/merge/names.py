@@ -13,15 +13,15 @@ from .rows import RowError, check_pattern, fill
 from .table import Row, Table
 
 MAX_NAME_CHARS = 100
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+_UNSAFE = re.compile(r'\s*[<>:"/\\|?*\x00-\x1f\x7f]+\s*')
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
 def safe_name(text: str) -> str:
     """A file name (without extension) that any system accepts; '' when nothing is left."""
     text = unicodedata.normalize("NFC", text)
-    text = _UNSAFE.sub("-", text)
     text = " ".join(text.split())  # tabs, line breaks, runs of spaces
+    text = _UNSAFE.sub("-", text)
     text = re.sub(r"-{2,}", "-", text).strip(" .-")
     if len(text) > MAX_NAME_CHARS:
         text = text[:MAX_NAME_CHARS].rstrip(" .-")

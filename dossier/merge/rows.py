@@ -126,7 +126,8 @@ def fill(text: str, values: dict[str, Any], headers: set[str], where: str, probl
             return match.group(0)
         if name not in values:
             place = table.cell(row, name) if table is not None and row is not None else name
-            problems.append(Problem(place, f"ô trống nhưng được dùng trong {where}"))
+            if not any(p.where == place for p in problems):  # a cell already refused (#REF!) is said once
+                problems.append(Problem(place, f"ô trống nhưng được dùng trong {where}"))
             return ""
         value = values[name]
         if spec:
@@ -146,15 +147,18 @@ def fill(text: str, values: dict[str, Any], headers: set[str], where: str, probl
     return out.replace("{{", "{").replace("}}", "}") if "{{" in out or "}}" in out else out
 
 
-def _fill_tree(value: Any, values: dict[str, Any], headers: set[str], where: str, problems: list[Problem],
-               table: Table, row: int) -> Any:
+def _fill_tree(value: Any, values: dict[str, Any], headers: set[str], source: str, where: str,
+               problems: list[Problem], table: Table, row: int) -> Any:
     if isinstance(value, str):
-        return fill(value, values, headers, where, problems, table=table, row=row) if "{" in value else value
+        if "{" not in value:
+            return value
+        place = f"{source}, trường {where}" if source else f"trường {where}"
+        return fill(value, values, headers, place, problems, table=table, row=row)
     if isinstance(value, dict):
-        return {k: _fill_tree(v, values, headers, f"{where}.{k}" if where else str(k), problems, table, row)
+        return {k: _fill_tree(v, values, headers, source, f"{where}.{k}" if where else str(k), problems, table, row)
                 for k, v in value.items()}
     if isinstance(value, list):
-        return [_fill_tree(v, values, headers, f"{where}[{i}]", problems, table, row)
+        return [_fill_tree(v, values, headers, source, f"{where}[{i}]", problems, table, row)
                 for i, v in enumerate(value, 1)]
     return value
 
@@ -229,12 +233,13 @@ def _compact(value: Any) -> Any:
 
 
 def row_data(table: Table, row: Row, common: dict[str, Any], common_name: str,
-             model: type[BaseModel] | None) -> dict[str, Any]:
-    """The data of one document: the common data with the row's placeholders
-    filled, then the row's cells on top. Raises :class:`RowError`."""
+             model: type[BaseModel] | None) -> tuple[dict[str, Any], list[Problem]]:
+    """The data of one document (the common data with the row's placeholders
+    filled, then the row's cells on top) and the problems met on the way; the
+    caller still validates the data, so a row's every problem is reported at once."""
     problems = list(row.problems)
     headers = {c.header for c in table.columns}
-    data = _fill_tree(copy.deepcopy(common), row.values, headers, common_name, problems, table, row.number)
+    data = _fill_tree(copy.deepcopy(common), row.values, headers, common_name, "", problems, table, row.number)
     fresh: set[tuple[str, ...]] = set()
     for col in table.columns:
         if col.header not in row.values:
@@ -248,9 +253,7 @@ def row_data(table: Table, row: Row, common: dict[str, Any], common_name: str,
             continue
         value = coerce(row.values[col.header], field_type(model, path) if path[0] != "extra" else None)
         _set(data, path, value, fresh)
-    if problems:
-        raise RowError(problems)
-    return _compact(data)
+    return _compact(data), problems
 
 
 def locator(table: Table, row: Row, model: type[BaseModel] | None,

@@ -164,15 +164,21 @@ class _Merge:
 
     def job(self, row: Row) -> builders.Job:
         """Validate one row; raises RowError or DossierError naming its cells."""
-        data = row_data(self.table, row, self.common, self.common_name, self.model)
+        data, problems = row_data(self.table, row, self.common, self.common_name, self.model)
         source = self.common_name or self.table.place(row.number)
         if self.model is None:
+            if problems:
+                raise RowError(problems)
             return builders.prepare_data(self.template_ref, data, self.table.place(row.number), template=self.template)
         try:
             doc = self.model.model_validate(data)
         except ValidationError as exc:
             locate = locator(self.table, row, self.model, lambda loc: loc[0] in self.common)
-            raise RowError(problems_from(exc, source, locate)) from None
+            found = problems_from(exc, source, locate)
+            # a cell refused while reading (#REF!) is not also "missing"
+            problems += [p for p in found if not any(q.where == p.where for q in problems)]
+        if problems:
+            raise RowError(problems)
         return builders.prepare_data(self.template_ref, data, source, template=self.template, validated=doc)
 
     def render(self, report: MergeReport, stage: Path, work: Path) -> list[tuple[MadeRow, Path]]:
