@@ -31,7 +31,7 @@ from ..errors import Problem
 from .table import Row, Table
 
 # {header} or {header:spec}; {{ and }} are literal braces.
-_PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}:!]+?)(?::([^{}]*))?\}(?!\})")
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}:!]+?)(?::([^{}]*))?\}")
 _NAME_LIKE = re.compile(r"^[\w.]+$")
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
@@ -117,6 +117,8 @@ def fill(text: str, values: dict[str, Any], headers: set[str], where: str, probl
     """Replace ``{header}`` / ``{header:spec}`` in ``text`` with the row's values."""
 
     def one(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return match.group(0)[0]  # {{ or }}: one literal brace
         name, spec = match.group(1).strip(), match.group(2)
         if name not in headers:
             if _NAME_LIKE.match(name):
@@ -143,8 +145,7 @@ def fill(text: str, values: dict[str, Any], headers: set[str], where: str, probl
                 return str(value)
         return text_of(value)
 
-    out = _PLACEHOLDER.sub(one, text)
-    return out.replace("{{", "{").replace("}}", "}") if "{{" in out or "}}" in out else out
+    return _PLACEHOLDER.sub(one, text)  # one pass: a value's own braces are never read again
 
 
 def _fill_tree(value: Any, values: dict[str, Any], headers: set[str], source: str, where: str,

@@ -9,6 +9,7 @@ go on. The list itself being unreadable is a :class:`DossierError` (exit 2).
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import json
 import os
@@ -218,15 +219,14 @@ class _Merge:
                 self.progress(done, len(rows), f"soạn dòng {row.number}")
         return pending
 
-    def convert(self, report: MergeReport, pending: list[tuple[MadeRow, Path]], want_pdf: bool) -> None:
-        if not want_pdf or not pending:
+    def convert(self, report: MergeReport, pending: list[tuple[MadeRow, Path]], conv: Any) -> None:
+        """Convert the pending DOCX with ``conv`` (a warm Converter, or None for DOCX only)."""
+        if conv is None or not pending:
             for made, _ in pending:
                 made.pdf = None
                 report.made.append(made)
             report.made.sort(key=lambda m: m.row)
             return
-        from ..convert import Converter
-
         total = len(pending)
         done = [0]
 
@@ -234,9 +234,7 @@ class _Merge:
             done[0] += 1
             self.progress(done[0], total, f"chuyển PDF {result.source.name}")
 
-        workers = max(1, min(int(os.environ.get("DOSSIER_MERGE_WORKERS", "2") or 2), os.cpu_count() or 1, total))
-        with Converter(workers=workers) as conv:
-            results = conv.convert([(docx, made.pdf) for made, docx in pending], on_result=on_result)
+        results = conv.convert([(docx, made.pdf) for made, docx in pending], on_result=on_result)
         for (made, docx), result in zip(pending, results, strict=True):
             if result.ok:
                 if "pdf" in self.formats:
@@ -283,9 +281,19 @@ def run_merge(template: str | Path, table_path: str | Path, out_dir: str | Path,
     merge = _Merge(template, table, common_data, common_name, names, wanted, progress)
     report = MergeReport(str(template), table_path.name, table.sheet, out_dir,
                          warnings=[*table.warnings, *unknown_headers(table, merge.model)])
-    with staged(out_dir) as stage, tempfile.TemporaryDirectory(prefix="dossier-merge-") as work:
-        pending = merge.render(report, stage, Path(work))
-        merge.convert(report, pending, "pdf" in wanted or combined)
+    with contextlib.ExitStack() as stack:
+        conv = None
+        if template_path.suffix.lower() == ".docx" and ("pdf" in wanted or combined):
+            from ..convert import Converter
+
+            workers = max(1, min(int(os.environ.get("DOSSIER_MERGE_WORKERS", "") or 2), os.cpu_count() or 1,
+                                 len(table.rows)))
+            conv = stack.enter_context(Converter(workers=workers))
+            conv.warm()  # LibreOffice starts while the DOCX are written
+        stage = stack.enter_context(staged(out_dir))
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dossier-merge-")))
+        pending = merge.render(report, stage, work)
+        merge.convert(report, pending, conv)
         if combined and any(m.pdf for m in report.made):
             _combine(report, stage, combined_name, table_path.name)
         _write_reports(report, stage)
