@@ -190,3 +190,21 @@ def test_docx_only_merge_refuses_bad_rows_by_cell_and_keeps_the_others(tmp_path)
     assert LEGACY.lower() in legacy and "15/UBND-NN" in legacy
     report_text = (out / "bao-cao.txt").read_text(encoding="utf-8")
     assert "từ chối 2 dòng" in report_text and "ô G3 (cột 'number')" in report_text
+
+
+def test_rerun_removes_only_files_the_previous_merge_made(tmp_path):
+    shutil.copy(SAMPLES / "giay-moi" / "chung.yaml", tmp_path / "chung.yaml")
+    header = ["stt", "ten_don_vi", "recipients", "thanh_phan", "so_dai_bieu", "han_bao_cao"]
+    rows = [[n, f"UBND xã {n}", f"Ủy ban nhân dân xã {n}", "Chủ tịch", 2, dt.datetime(2024, 12, 6)] for n in (1, 2, 3)]
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "cua-toi.docx").write_bytes(b"the clerk's own file")
+    path = xlsx(tmp_path / "ds.xlsx", [header, *rows])
+    report = run_merge("cong-van", path, out, name="ten_don_vi", formats=("docx",))
+    assert report.exit_code == 0 and len(report.made) == 3
+    rows[1][4] = None  # row 3 now refused: its old letter must not stay beside the new report
+    xlsx(path, [header, *rows])
+    report = run_merge("cong-van", path, out, name="ten_don_vi", formats=("docx",))
+    assert [r.row for r in report.refused] == [3]
+    assert sorted(p.name for p in out.iterdir()) == ["UBND xã 1.docx", "UBND xã 3.docx", "bao-cao.json",
+                                                      "bao-cao.txt", "cua-toi.docx"]

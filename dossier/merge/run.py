@@ -295,10 +295,33 @@ def run_merge(template: str | Path, table_path: str | Path, out_dir: str | Path,
         pending = merge.render(report, stage, work)
         merge.convert(report, pending, conv)
         if combined and any(m.pdf for m in report.made):
+            merge.progress(0, 1, "ghép tệp PDF gộp")
             _combine(report, stage, combined_name, table_path.name)
+            merge.progress(1, 1, "ghép tệp PDF gộp")
         _write_reports(report, stage)
+        previous = _listed(out_dir)
+    _remove_stale(out_dir, previous - _listed(out_dir))
     report.seconds = time.monotonic() - started
     return report
+
+
+def _listed(out_dir: Path) -> set[str]:
+    """The files a merge's report in ``out_dir`` says it made (nothing else is ever removed)."""
+    try:
+        data = json.loads((out_dir / REPORT_JSON).read_text(encoding="utf-8"))
+        names = {f for m in data.get("made", []) for f in m.get("files", [])}
+        if data.get("combined"):
+            names.add(data["combined"])
+    except (OSError, ValueError, AttributeError, TypeError):
+        return set()
+    return {n for n in names if isinstance(n, str) and n == Path(n).name and not n.startswith(".")}
+
+
+def _remove_stale(out_dir: Path, names: set[str]) -> None:
+    """Files an earlier merge into ``out_dir`` made that this one did not (a row
+    renamed, removed or now refused): gone, so the folder matches the report."""
+    for name in names:
+        (out_dir / name).unlink(missing_ok=True)
 
 
 def _combine(report: MergeReport, stage: Path, combined_name: str, list_name: str) -> None:
