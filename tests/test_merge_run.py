@@ -82,6 +82,18 @@ def test_combined_pdf_has_contents_and_thirty_bookmarks(merged):
     assert "Sin Chải, xã Thèn Sin" in last and f"Trang {pages}/{pages}" in last
 
 
+def test_combined_pdf_is_reproducible(merged, tmp_path):
+    from dossier.merge.combined import combine
+
+    report, out, _ = merged
+    letters = [(m.name, out / f"{m.name}.pdf") for m in report.made]
+    combine(letters, tmp_path / "again.pdf", title="Các văn bản theo danh sách danh-sach.xlsx", epoch=0)
+    first = (tmp_path / "again.pdf").read_bytes()
+    combine(letters, tmp_path / "again2.pdf", title="Các văn bản theo danh sách danh-sach.xlsx", epoch=0)
+    assert first == (tmp_path / "again2.pdf").read_bytes()
+    assert len(PdfReader(tmp_path / "again.pdf").outline) == 30
+
+
 def test_report_names_each_refused_row(merged):
     report, out, _ = merged
     assert report.exit_code == 1

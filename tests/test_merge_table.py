@@ -208,3 +208,16 @@ def test_rerun_removes_only_files_the_previous_merge_made(tmp_path):
     assert [r.row for r in report.refused] == [3]
     assert sorted(p.name for p in out.iterdir()) == ["UBND xã 1.docx", "UBND xã 3.docx", "bao-cao.json",
                                                       "bao-cao.txt", "cua-toi.docx"]
+
+
+def test_vietnamese_headers_stand_for_fields(tmp_path):
+    table, row = _row(tmp_path, ["STT", "Kính gửi", "Người ký", "Ngày ban hành", "Tên đơn vị"],
+                      [1, "UBND xã A\nUBND xã B", "Lò Văn Thắng", "05/12/2024", "xã A"])
+    data, problems = row_data(table, row, {"signer": {"title": "CHỦ TỊCH"}}, "chung.yaml", OfficialDocument)
+    assert not problems
+    assert data["recipients"] == ["UBND xã A", "UBND xã B"]
+    assert data["signer"] == {"title": "CHỦ TỊCH", "name": "Lò Văn Thắng"}
+    assert data["date"] == dt.date(2024, 12, 5)
+    assert data["extra"] == {"STT": 1, "Tên đơn vị": "xã A"}
+    maker = NameMaker(table, "{STT:02d}-{Tên đơn vị}")
+    assert maker.name(row, None) == "01-xã A"

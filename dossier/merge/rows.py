@@ -170,9 +170,24 @@ def check_pattern(pattern: str) -> None:
 
 
 # -- a row → data ---------------------------------------------------------------
+# Vietnamese headers a clerk may already have in a list, for fields of the document
+# (only unambiguous ones: "Số" alone may be a row number, so it is not here).
+HEADER_ALIASES = {
+    "kính gửi": "recipients", "nơi gửi": "recipients", "trích yếu": "subject",
+    "số văn bản": "number", "ký hiệu": "symbol", "ngày ban hành": "date", "địa danh": "place",
+    "người ký": "signer.name", "chức vụ người ký": "signer.title", "thẩm quyền ký": "signer.authority",
+    "nơi nhận": "distribution",
+}
+
+
 def header_path(header: str, model: type[BaseModel] | None) -> list[str]:
-    """Where a header's value goes: its dotted path, or ``extra.<header>`` for a
-    header that is not a field of the document schema."""
+    """Where a header's value goes: its dotted path (or the field a Vietnamese
+    header such as "Kính gửi" stands for), or ``extra.<header>`` for a header
+    that is not a field of the document schema."""
+    if model is not None:
+        alias = HEADER_ALIASES.get(" ".join(header.lower().split()).rstrip(":"))
+        if alias and alias.split(".")[0] in model.model_fields:
+            return alias.split(".")
     parts = [p.strip() for p in header.split(".")]
     if model is None or parts[0] in model.model_fields:
         return parts
@@ -187,7 +202,7 @@ def unknown_headers(table: Table, model: type[BaseModel] | None) -> list[Problem
     out = []
     for col in table.columns:
         head = col.header.split(".")[0]
-        if head in model.model_fields:
+        if head in model.model_fields or header_path(col.header, model)[0] != "extra":
             continue
         near = difflib.get_close_matches(head, fields, n=1, cutoff=0.8)
         if near:

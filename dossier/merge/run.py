@@ -145,6 +145,14 @@ def _epoch(dates: list[Any]) -> int:
     return calendar.timegm((day.year, day.month, day.day, 0, 0, 0))
 
 
+def _when(job: builders.Job) -> dt.date | None:
+    """The document's date, else 1 January of its year (an unsigned letter)."""
+    if isinstance(job.date, dt.date):
+        return job.date
+    year = job.context.get("year") if isinstance(job.context, dict) else None
+    return dt.date(year, 1, 1) if isinstance(year, int) and 1900 <= year <= 2100 else None
+
+
 class _Merge:
     def __init__(self, template_ref: str | Path, table: Table, common: dict[str, Any], common_name: str,
                  names: NameMaker, formats: tuple[str, ...], progress: Progress | None) -> None:
@@ -198,14 +206,14 @@ class _Merge:
 
                     render_html_pdf(job.template, job.context, stage / f"{name}.pdf")
                     report.made.append(MadeRow(self.table.sheet, row.number, name, job.title or name,
-                                               [f"{name}.pdf"], stage / f"{name}.pdf", job.date))
+                                               [f"{name}.pdf"], stage / f"{name}.pdf", _when(job)))
                     continue
                 folder = stage if "docx" in self.formats else work
                 docx = folder / f"{name}.docx"
                 render_docx(job.template, job.context, docx, title=job.title, author=job.author, date=job.date)
                 made = MadeRow(self.table.sheet, row.number, name, job.title or name,
                                [docx.name] if "docx" in self.formats else [],
-                               (stage if "pdf" in self.formats else work) / f"{name}.pdf", job.date)
+                               (stage if "pdf" in self.formats else work) / f"{name}.pdf", _when(job))
                 pending.append((made, docx))
             except RowError as exc:
                 self.refuse(report, row, exc.problems)
