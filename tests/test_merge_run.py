@@ -147,3 +147,21 @@ def test_cli_unreadable_list_is_exit_2_and_writes_nothing(tmp_path):
     assert result.exit_code == 2 and "không có cột" in result.output
     result = run("render", "cong-van", SAMPLES / "cong-van-son-binh.yaml", "-o", tmp_path / "x.docx", "--combined")
     assert result.exit_code == 2 and "chỉ dùng với danh sách" in result.output
+
+
+def test_a_letter_libreoffice_cannot_convert_is_refused_alone(tmp_path, monkeypatch):
+    from dossier.convert import converter
+
+    real = converter.precheck
+    monkeypatch.setattr(converter, "precheck",
+                        lambda src: "tệp hỏng (thử)" if src.name.startswith("02-") else real(src))
+    good = tmp_path / "ds"
+    good.mkdir()
+    shutil.copy(SAMPLE / "chung.yaml", good / "chung.yaml")
+    wb = load_workbook(SAMPLE / "danh-sach.xlsx")
+    wb["Danh sách"].delete_rows(6, 30)  # three rows left
+    wb.save(good / "ds.xlsx")
+    report = run_merge("cong-van", good / "ds.xlsx", tmp_path / "out", name="{stt:02d}-{ten_don_vi}")
+    assert [m.row for m in report.made] == [3, 5]
+    assert [r.row for r in report.refused] == [4] and "không chuyển được sang PDF" in report.refused[0].message
+    assert not list((tmp_path / "out").glob("02-*"))  # neither its PDF nor its DOCX

@@ -221,3 +221,18 @@ def test_vietnamese_headers_stand_for_fields(tmp_path):
     assert data["extra"] == {"STT": 1, "Tên đơn vị": "xã A"}
     maker = NameMaker(table, "{STT:02d}-{Tên đơn vị}")
     assert maker.name(row, None) == "01-xã A"
+
+
+def test_csv_list_and_hostile_cells_print_as_text(tmp_path):
+    shutil.copy(SAMPLES / "giay-moi" / "chung.yaml", tmp_path / "ds.yaml")
+    path = tmp_path / "ds.csv"
+    path.write_text("stt,ten_don_vi,recipients,thanh_phan,so_dai_bieu,han_bao_cao\n"
+                    "1,{so_dai_bieu} <script>,\"{{ config }}\nfile:///etc/passwd\",Chủ tịch,2,06/12/2024\n",
+                    encoding="utf-8")
+    report = run_merge("cong-van", path, tmp_path / "out", formats=("docx",))
+    assert report.exit_code == 0, report.summary()
+    doc = Document(tmp_path / "out" / f"{report.made[0].name}.docx")
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Đại diện {so_dai_bieu} <script>: Chủ tịch (2 người)." in text  # a cell's braces are never read
+    assert "{{ config }}" in text and "file:///etc/passwd" in text
+    assert "trước ngày 06/12/2024" in text
