@@ -236,3 +236,18 @@ def test_csv_list_and_hostile_cells_print_as_text(tmp_path):
     assert "Đại diện {so_dai_bieu} <script>: Chủ tịch (2 người)." in text  # a cell's braces are never read
     assert "{{ config }}" in text and "file:///etc/passwd" in text
     assert "trước ngày 06/12/2024" in text
+
+
+def test_a_mistake_in_the_common_file_is_said_once(tmp_path):
+    common = (SAMPLES / "giay-moi" / "chung.yaml").read_text(encoding="utf-8").replace("UBND-NN", "UBND NN")
+    (tmp_path / "chung.yaml").write_text(common, encoding="utf-8")
+    header = ["stt", "ten_don_vi", "recipients", "thanh_phan", "so_dai_bieu", "han_bao_cao"]
+    rows = [[n, f"UBND xã {n}", f"Ủy ban nhân dân xã {n}", "Chủ tịch", 2, dt.datetime(2024, 12, 6)] for n in (1, 2)]
+    report = run_merge("cong-van", xlsx(tmp_path / "ds.xlsx", [header, *rows]), tmp_path / "out", formats=("docx",))
+    assert report.exit_code == 1 and len(report.refused) == 2
+    assert report.refused[0].cell == "chung.yaml, trường symbol"
+    summary = report.summary()
+    assert summary.count("ký hiệu 'UBND NN' không đúng dạng") == 1
+    assert "Lỗi trong phần chung chung.yaml" in summary
+    with pytest.raises(DossierError, match="là một tệp"):
+        run_merge("cong-van", tmp_path / "ds.xlsx", tmp_path / "chung.yaml")

@@ -72,6 +72,7 @@ class MergeReport:
     refused: list[RefusedRow] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     combined: str | None = None  # the combined PDF's name in out_dir
+    common: str = ""  # the common data file's name ("" when none)
     seconds: float = 0.0
 
     @property
@@ -86,7 +87,7 @@ class MergeReport:
                          "problems": [{"where": p.where, "message": p.message} for p in r.problems]}
                         for r in self.refused],
             "warnings": [{"where": w.where, "message": w.message} for w in self.warnings],
-            "combined": self.combined,
+            "combined": self.combined, "common": self.common or None,
         }
 
     def summary(self, detail: bool = True) -> str:
@@ -103,10 +104,18 @@ class MergeReport:
         if self.combined:
             lines.append(f"Tệp PDF gộp: {self.combined} ({len(self.made)} văn bản, có mục lục và dấu trang).")
         if self.refused:
+            # a mistake in the common file refuses every row: said once, not once per row
+            shared = [p for p in dict.fromkeys(q for r in self.refused for q in r.problems)
+                      if self.common and p.where.startswith(f"{self.common},")
+                      and all(p in r.problems for r in self.refused)]
+            if shared:
+                lines.append(f"Lỗi trong phần chung {self.common} (mọi dòng bị từ chối vì lỗi này):")
+                lines += [f"  - {p}" for p in shared]
             lines.append("Các dòng bị từ chối (sửa rồi chạy lại):")
             for r in self.refused:
-                lines.append(f"  - dòng {r.row}:")
-                lines += [f"      {p}" for p in r.problems]
+                own = [p for p in r.problems if p not in shared]
+                lines.append(f"  - dòng {r.row}:" + ("" if own else f" lỗi trong phần chung {self.common}"))
+                lines += [f"      {p}" for p in own]
         if self.warnings:
             lines.append("Cảnh báo:")
             lines += [f"  - {w}" for w in self.warnings]
@@ -276,6 +285,8 @@ def run_merge(template: str | Path, table_path: str | Path, out_dir: str | Path,
     """
     started = time.monotonic()
     table_path, out_dir = Path(table_path), Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise input_error(f"{out_dir} là một tệp; kết quả trộn thư cần một thư mục (mỗi dòng một tệp).")
     template_path = builders.resolve_template(template)
     wanted = _formats(formats, template_path)
     table = read_table(table_path, sheet)
@@ -288,7 +299,7 @@ def run_merge(template: str | Path, table_path: str | Path, out_dir: str | Path,
     names = NameMaker(table, name, reserved={REPORT_JSON, REPORT_TEXT, combined_name or ""})
     merge = _Merge(template, table, common_data, common_name, names, wanted, progress)
     report = MergeReport(str(template), table_path.name, table.sheet, out_dir,
-                         warnings=[*table.warnings, *unknown_headers(table, merge.model)])
+                         warnings=[*table.warnings, *unknown_headers(table, merge.model)], common=common_name)
     with contextlib.ExitStack() as stack:
         conv = None
         if template_path.suffix.lower() == ".docx" and ("pdf" in wanted or combined):
