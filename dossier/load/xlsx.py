@@ -63,7 +63,7 @@ class _Sheet:
             return None
         value = ws_cell.value
         if isinstance(value, str):
-            from ..criteria.assessment import fix_text
+            from ..vntext.legacy_detect import fix_text
 
             value = fix_text(value.strip(), self.where(cell), self.warnings)
             return value or None

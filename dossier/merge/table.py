@@ -244,7 +244,7 @@ def _cell_value(value: Any, where: str, row: Row) -> Any:
         if len(text) > MAX_STRING_CHARS:
             row.problems.append(Problem(where, f"chuỗi dài {len(text)} ký tự, tối đa {MAX_STRING_CHARS} ký tự"))
             return None
-        from ..criteria.assessment import fix_text  # the assessment forms' one legacy-text rule
+        from ..vntext.legacy_detect import fix_text  # the assessment forms' legacy-text rule
 
         return fix_text(clean_text(text), where, row.warnings).strip() or None
     if isinstance(value, bool):
