@@ -251,3 +251,30 @@ def test_a_mistake_in_the_common_file_is_said_once(tmp_path):
     assert "Lỗi trong phần chung chung.yaml" in summary
     with pytest.raises(DossierError, match="là một tệp"):
         run_merge("cong-van", tmp_path / "ds.xlsx", tmp_path / "chung.yaml")
+
+
+def test_zip_bomb_and_old_formats_are_refused(tmp_path):
+    import io
+    import zipfile
+
+    bomb = tmp_path / "bom.xlsx"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (210 * 1024 * 1024))
+    bomb.write_bytes(buffer.getvalue())
+    with pytest.raises(DossierError, match="giải nén ra quá lớn"):
+        read_table(bomb)
+    old = tmp_path / "ds.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(DossierError) as err:
+        read_table(old)
+    assert "lưu thành .xlsx" in str(err.value)
+
+
+def test_common_kind_must_match_the_bundled_template(tmp_path):
+    shutil.copy(SAMPLES / "giay-moi" / "chung.yaml", tmp_path / "chung.yaml")
+    path = xlsx(tmp_path / "ds.xlsx", [["stt", "recipients"], [1, "UBND xã A"]])
+    with pytest.raises(DossierError) as err:
+        run_merge("to-trinh", path, tmp_path / "out")
+    assert err.value.exit_code == 2 and "loại 'cong-van' nhưng mẫu là 'to-trinh'" in err.value.message
+    assert not (tmp_path / "out").exists()

@@ -12,7 +12,7 @@ from ..errors import input_error
 from ..render import builders
 from .app import main, run_command
 
-LIST_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+LIST_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls", ".ods")  # the last two: refused with how to save as .xlsx
 
 
 @main.command("render")

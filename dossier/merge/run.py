@@ -298,6 +298,11 @@ def run_merge(template: str | Path, table_path: str | Path, out_dir: str | Path,
     combined_name = f"{table_path.stem}.pdf" if combined else None
     names = NameMaker(table, name, reserved={REPORT_JSON, REPORT_TEXT, combined_name or ""})
     merge = _Merge(template, table, common_data, common_name, names, wanted, progress)
+    kind = common_data.get("kind")
+    if str(template) in builders.BUNDLED_DOCX and kind in builders.BUNDLED_DOCX and table.column("kind") is None \
+            and builders.BUNDLED_DOCX[kind] != template_path.name:
+        raise input_error(f"Phần chung {common_name} là loại '{kind}' nhưng mẫu là '{template}'.",
+                          hint=f"Dùng mẫu '{kind}' hoặc sửa trường kind trong {common_name}.")
     report = MergeReport(str(template), table_path.name, table.sheet, out_dir,
                          warnings=[*table.warnings, *unknown_headers(table, merge.model)], common=common_name)
     with contextlib.ExitStack() as stack:

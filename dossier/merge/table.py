@@ -29,6 +29,8 @@ SUFFIXES = (".xlsx", ".xlsm", ".csv")
 MAX_ROWS = 10_000  # documents in one list
 MAX_COLUMNS = 200
 HEADER_SCAN_ROWS = 20  # title rows allowed above the header row
+MAX_BLANK_RUN = 1000  # this many empty rows in a row end the list
+MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # a workbook's parts once unzipped
 EXCEL_ERRORS = ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!")
 _CSV_INTEGER = re.compile(r"^-?(0|[1-9]\d{0,14})$")
 
@@ -79,7 +81,9 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise input_error(f"Không đọc được danh sách {path}: chỉ nhận tệp Excel .xlsx hoặc .csv.")
+        raise input_error(f"Không đọc được danh sách {path}: chỉ nhận tệp Excel .xlsx hoặc .csv.",
+                          hint="Tệp .xls hoặc .ods: mở bằng Excel hoặc LibreOffice rồi lưu thành .xlsx."
+                          if suffix in (".xls", ".ods") else None)
     raw = read_data_bytes(path)
     if suffix == ".csv":
         if sheet is not None:
@@ -91,9 +95,22 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     return _table(grid, path.name, name, [])
 
 
+def _check_zip(raw: bytes, path: Path) -> None:
+    """Refuse a workbook that would expand to far more than a list can hold (a "ZIP bomb")."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl says it is not a workbook
+    expanded = sum(m.file_size for m in members)
+    if expanded > MAX_EXPANDED_BYTES or len(members) > 10_000:
+        raise input_error(f"Tệp {path} giải nén ra quá lớn ({expanded} byte, tối đa {MAX_EXPANDED_BYTES} byte).",
+                          hint="Danh sách chỉ cần một sheet với các dòng dữ liệu; lưu lại tệp bằng Excel.")
+
+
 def _xlsx_grid(raw: bytes, path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list[Any]]]]:
     from openpyxl import load_workbook
 
+    _check_zip(raw, path)
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
@@ -111,10 +128,17 @@ def _xlsx_grid(raw: bytes, path: Path, sheet: str | None) -> tuple[str, list[tup
             raise input_error(f"Tệp {path} không có sheet '{sheet}'.",
                               hint="Các sheet có trong tệp: " + ", ".join(f"'{n}'" for n in names) + ".")
         grid = []
+        blank_run = 0
         try:
             for number, values in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
+                if all(_is_blank(v) for v in values):
+                    blank_run += 1
+                    if blank_run > MAX_BLANK_RUN and grid:
+                        break  # formatted but empty rows down to the sheet's end
+                    continue
+                blank_run = 0
                 grid.append((number, list(values)))
-                if len(grid) > MAX_ROWS + HEADER_SCAN_ROWS and any(v not in (None, "") for v in values):
+                if len(grid) > MAX_ROWS + HEADER_SCAN_ROWS:
                     _too_many(path)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
             raise input_error(f"Không đọc được sheet '{ws.title}' của {path} ({type(exc).__name__}).",
