@@ -200,7 +200,8 @@ class _Merge:
         return builders.prepare_data(self.template_ref, data, source, template=self.template, validated=doc)
 
     def render(self, report: MergeReport, stage: Path, work: Path) -> list[tuple[MadeRow, Path]]:
-        """Write every valid row's DOCX; return (made, docx, pdf) for the PDFs to make."""
+        """Write every valid row's DOCX (or, from an HTML template, its PDF); return the
+        (made, docx) pairs whose PDF is still to make."""
         from ..render.docx import render_docx
 
         rows = self.table.rows
@@ -229,9 +230,10 @@ class _Merge:
             except DossierError as exc:
                 if exc.exit_code not in (EXIT_BAD_INPUT, EXIT_BUILD_FAILED):
                     raise
-                problems = [Problem(f"{self.table.place(row.number)}, {p.where}" if p.where else
-                                    self.table.place(row.number), p.message) for p in exc.problems]
-                self.refuse(report, row, problems or [Problem(self.table.place(row.number), exc.message)])
+                place = self.table.place(row.number)
+                message = exc.message.rstrip(":") + (f" ({exc.hint})" if exc.hint else "")
+                self.refuse(report, row, [Problem(place, message)] +
+                            [Problem(f"{place}, {p.where}" if p.where else place, p.message) for p in exc.problems])
             finally:
                 self.progress(done, len(rows), f"soạn dòng {row.number}")
         return pending
