@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import Problem, input_error
 from ..load.files import MAX_STRING_CHARS, clean_text, read_data_bytes
+from ..load.text import fix_text  # the assessment forms' legacy-text rule
 
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
 MAX_ROWS = 10_000  # documents in one list
@@ -268,8 +269,6 @@ def _cell_value(value: Any, where: str, row: Row) -> Any:
         if len(text) > MAX_STRING_CHARS:
             row.problems.append(Problem(where, f"chuỗi dài {len(text)} ký tự, tối đa {MAX_STRING_CHARS} ký tự"))
             return None
-        from ..vntext.legacy_detect import fix_text  # the assessment forms' legacy-text rule
-
         return fix_text(clean_text(text), where, row.warnings).strip() or None
     if isinstance(value, bool):
         return value

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 
-from ..errors import Problem
 from .case import nfc
 from .legacy import ENCODINGS, Encoding, decode_legacy
 from .letters import is_syllable
@@ -68,15 +67,3 @@ def fix_legacy(text: str) -> tuple[str, Encoding | None]:
     if encoding is None:
         return nfc(text), None
     return decode_legacy(text, encoding), encoding
-
-
-LEGACY_NAMES = {"tcvn3": "TCVN3 (.VnTime)", "vni": "VNI"}
-
-
-def fix_text(text: str, where: str, warnings: list[Problem]) -> str:
-    """:func:`fix_legacy`, with a warning naming ``where`` (a cell, a field) when text was converted."""
-    fixed, encoding = fix_legacy(text)
-    if encoding:
-        warnings.append(Problem(where, f"văn bản mã {LEGACY_NAMES.get(encoding, encoding)} đã được chuyển sang "
-                                       f"Unicode: “{fixed[:60]}”"))
-    return fixed
