@@ -90,10 +90,10 @@ preview: $(SETUP)
 	$(DOSSIER) batch $(DATA_DIR) -o $(BUILD)/xem-truoc --draft --no-summary
 
 bench: $(SETUP)
+	$(PY) benchmarks/bench_merge.py
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/run.py --scale-to 120
 	$(PY) benchmarks/bench_stamp.py
-	$(PY) benchmarks/bench_merge.py
 
 clean:
 	rm -rf $(BUILD)
