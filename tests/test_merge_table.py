@@ -278,3 +278,38 @@ def test_common_kind_must_match_the_bundled_template(tmp_path):
         run_merge("to-trinh", path, tmp_path / "out")
     assert err.value.exit_code == 2 and "loại 'cong-van' nhưng mẫu là 'to-trinh'" in err.value.message
     assert not (tmp_path / "out").exists()
+
+
+def test_merged_cells_give_their_value_to_every_row_they_cover(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Danh sách (dữ liệu mẫu)"])
+    ws.merge_cells("A1:C1")  # a title above the header: not data
+    ws.append(["xa", "ban", "so"])
+    ws.append(["Sơn Bình", "Bản Nà Bó", 1])
+    ws.append([None, "Bản Hua Bó", 2])
+    ws.append([None, "Bản Sơn Thàng", 3])
+    ws.append(["Nà Tăm", "Bản Nà Tăm 1", 4])
+    ws.merge_cells("A3:A5")
+    wb.save(tmp_path / "gop.xlsx")
+    table = read_table(tmp_path / "gop.xlsx")
+    assert table.header_row == 2
+    assert [r.values.get("xa") for r in table.rows] == ["Sơn Bình", "Sơn Bình", "Sơn Bình", "Nà Tăm"]
+    assert [r.values["ban"] for r in table.rows] == ["Bản Nà Bó", "Bản Hua Bó", "Bản Sơn Thàng", "Bản Nà Tăm 1"]
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
+def test_merged_ranges_read_in_pieces_lose_none(chunk):
+    import io
+    import zipfile
+
+    from dossier.merge.table import _merged_ranges
+
+    refs = [f"A{r}:B{r + 1}" for r in range(3, 300, 2)]
+    xml = ("<worksheet><sheetData/><mergeCells>" + "".join(f'<mergeCell ref="{r}"/>' for r in refs)
+           + "</mergeCells></worksheet>").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", xml)
+    found = _merged_ranges(buffer.getvalue(), "xl/worksheets/sheet1.xml", chunk_size=chunk)
+    assert found == [(r, 1, r + 1, 2) for r in range(3, 300, 2)]

@@ -92,8 +92,8 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
                               hint="Bỏ tùy chọn --sheet, hoặc dùng tệp Excel .xlsx.")
         grid, warnings = _csv_grid(raw, path)
         return _table(grid, path.name, None, warnings)
-    name, grid = _xlsx_grid(raw, path, sheet)
-    return _table(grid, path.name, name, [])
+    name, grid, merged = _xlsx_grid(raw, path, sheet)
+    return _table(grid, path.name, name, [], merged)
 
 
 def _check_zip(raw: bytes, path: Path) -> None:
@@ -108,7 +108,41 @@ def _check_zip(raw: bytes, path: Path) -> None:
                           hint="Danh sách chỉ cần một sheet với các dòng dữ liệu; lưu lại tệp bằng Excel.")
 
 
-def _xlsx_grid(raw: bytes, path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list[Any]]]]:
+Merged = list[tuple[int, int, int, int]]  # (first row, first column, last row, last column), 1-based
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})\"")
+
+
+def _merged_ranges(raw: bytes, member: str | None, chunk_size: int = 1 << 20) -> Merged:
+    """The sheet's merged ranges, read from its XML in pieces (read-only openpyxl does not
+    give them, and a whole sheet's XML may be large)."""
+    from openpyxl.utils import column_index_from_string
+
+    if not member:
+        return []
+    out: Merged = []
+
+    def found(m: re.Match[bytes]) -> None:
+        out.append((int(m.group(2)), column_index_from_string(m.group(1).decode()),
+                    int(m.group(4)), column_index_from_string(m.group(3).decode())))
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf, zf.open(member.lstrip("/")) as xml:
+            tail = b""
+            while chunk := xml.read(chunk_size):
+                data = tail + chunk
+                cut = max(0, len(data) - 200)  # a tag cut at the chunk's end starts after this: read again
+                for m in _MERGE_REF.finditer(data):
+                    if m.start() < cut:
+                        found(m)
+                tail = data[cut:]
+            for m in _MERGE_REF.finditer(tail):
+                found(m)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return []
+    return sorted(set(out))
+
+
+def _xlsx_grid(raw: bytes, path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list[Any]]], Merged]:
     from openpyxl import load_workbook
 
     _check_zip(raw, path)
@@ -144,7 +178,7 @@ def _xlsx_grid(raw: bytes, path: Path, sheet: str | None) -> tuple[str, list[tup
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
             raise input_error(f"Không đọc được sheet '{ws.title}' của {path} ({type(exc).__name__}).",
                               hint="Lưu lại tệp bằng Excel hoặc LibreOffice dưới dạng .xlsx.") from None
-        return ws.title, grid
+        return ws.title, grid, _merged_ranges(raw, getattr(ws, "_worksheet_path", None))
     finally:
         wb.close()
 
@@ -202,7 +236,29 @@ def _find_header(grid: list[tuple[int, list[Any]]]) -> int:
     return -1
 
 
-def _table(grid: list[tuple[int, list[Any]]], source: str, sheet: str | None, warnings: list[Problem]) -> Table:
+def _fill_merged(grid: list[tuple[int, list[Any]]], merged: Merged, header_row: int) -> None:
+    """A merged range of data cells (a commune's name beside each of its villages) gives
+    its value to every cell it covers, as the clerk sees it in Excel."""
+    rows = {number: values for number, values in grid}
+    for r1, c1, r2, c2 in merged:
+        if r1 <= header_row or r1 not in rows or c1 > MAX_COLUMNS:
+            continue
+        first = rows[r1]
+        value = first[c1 - 1] if c1 - 1 < len(first) else None
+        if _is_blank(value):
+            continue
+        for number in range(r1, min(r2, r1 + MAX_ROWS) + 1):
+            values = rows.get(number)
+            if values is None:
+                continue  # a row empty but for the merged range is no row of the list
+            values.extend([None] * (min(c2, MAX_COLUMNS) - len(values)))
+            for col in range(c1, min(c2, MAX_COLUMNS) + 1):
+                if _is_blank(values[col - 1]):
+                    values[col - 1] = value
+
+
+def _table(grid: list[tuple[int, list[Any]]], source: str, sheet: str | None, warnings: list[Problem],
+           merged: Merged = ()) -> Table:
     where = f"Sheet '{sheet}'" if sheet is not None else source
     index = _find_header(grid)
     if index < 0:
@@ -210,6 +266,8 @@ def _table(grid: list[tuple[int, list[Any]]], source: str, sheet: str | None, wa
                           hint="Dòng đầu tiên ghi tên các cột (ví dụ recipients, signer.name), "
                                "mỗi dòng dưới là một văn bản.")
     header_row, header_values = grid[index]
+    if merged:
+        _fill_merged(grid, list(merged), header_row)
     columns: list[tuple[int, Column]] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
