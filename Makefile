@@ -47,6 +47,7 @@ letters: $(SETUP)
 	$(DOSSIER) render cong-van $(SAMPLES)/cong-van-ubnd-huyen.yaml -o $(BUILD)/cong-van-ubnd-huyen/cong-van.pdf
 	$(DOSSIER) render cong-van $(SAMPLES)/cong-van-son-binh.yaml -o $(BUILD)/cong-van-son-binh/cong-van.docx
 	$(DOSSIER) render cong-van $(SAMPLES)/cong-van-son-binh.yaml -o $(BUILD)/cong-van-son-binh/cong-van.pdf
+	$(DOSSIER) render cong-van $(SAMPLES)/giay-moi/danh-sach.xlsx -o $(BUILD)/giay-moi --name "{stt:02d}-{ten_don_vi}" --combined
 
 # --- one target per commune: its report and dossiers, rebuilt when any input changes ------
 communes: $(COMMUNES)
@@ -89,6 +90,7 @@ preview: $(SETUP)
 	$(DOSSIER) batch $(DATA_DIR) -o $(BUILD)/xem-truoc --draft --no-summary
 
 bench: $(SETUP)
+	$(PY) benchmarks/bench_merge.py
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/run.py --scale-to 120
 	$(PY) benchmarks/bench_stamp.py
