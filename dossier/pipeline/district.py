@@ -22,8 +22,24 @@ from .commune import DOSSIER_PDF, DossierResult, Progress, convert_all, own_conv
 from .documents import gather_sources, render_documents, template_inputs
 from .reuse import Built, copy_built
 
-FILE_NAMES = {"to_trinh_huyen": "01-to-trinh-huyen", "bao_cao_tham_tra": "02-bao-cao-tham-tra"}
+FILE_NAMES = commune.file_names("huyen-ntm")
 COMMUNES_DIR = "xa"
+
+
+def build_nested(files: list[Path], cases: list[CommuneCase], stage: Path, result: DossierResult,
+                 inputs: list[Path], *, prebuilt, draft: bool, converter, allow_outside: bool, say) -> list:
+    """Build (or copy, when this run already built it) each commune's dossier into ``stage/xa/``;
+    return the (ho-so.pdf, title) pairs to nest. Inputs and warnings are added to ``result``/``inputs``."""
+    nested = []
+    for file, case in zip(files, cases, strict=True):
+        say(f"hồ sơ {case.facts.unit}")
+        where = stage / COMMUNES_DIR / file.stem.removeprefix("ho-so-")
+        built = copy_built(prebuilt or {}, file, where, draft=draft) or commune.build(
+            file, where, draft=draft, converter=converter, allow_outside=allow_outside)
+        nested.append((built.output, f"Hồ sơ đề nghị của Ủy ban nhân dân {case.facts.unit}"))
+        inputs += built.inputs
+        result.warnings += built.warnings
+    return nested
 
 
 @dataclass(frozen=True)
@@ -70,15 +86,8 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
     inputs: list[Path] = []
     with own_converter(converter) as conv:
         with staged(out_dir) as stage:
-            nested = []
-            for file, case in zip(loaded.commune_files, loaded.cases, strict=True):
-                say(f"hồ sơ {case.facts.unit}")
-                where = stage / COMMUNES_DIR / file.stem.removeprefix("ho-so-")
-                built = copy_built(prebuilt or {}, file, where, draft=draft) or commune.build(
-                    file, where, draft=draft, converter=conv, allow_outside=allow_outside)
-                nested.append((built.output, f"Hồ sơ đề nghị của Ủy ban nhân dân {case.facts.unit}"))
-                inputs += built.inputs
-                result.warnings += built.warnings
+            nested = build_nested(loaded.commune_files, loaded.cases, stage, result, inputs, prebuilt=prebuilt,
+                                  draft=draft, converter=conv, allow_outside=allow_outside, say=say)
             pairs = render_documents(documents, [FILE_NAMES[d.key] for d in documents], stage, say)
             say("chuyển sang PDF")
             convert_all(pairs, conv)
