@@ -98,3 +98,16 @@ clean:
 
 stop:
 	-[ -x $(DOSSIER) ] && $(DOSSIER) office stop
+
+# --- 2026-2030 samples (two-level government): the merged communes' 2025 baseline ---------------
+# Made from the 2024 samples of their predecessors with `dossier merge-communes` (committed; this
+# target writes them again, byte for byte).
+LC26 := samples/lai-chau-2026
+TD   := samples/tam-duong/communes
+TT   := $(LC26)/tien-than-2024
+baseline-2025: $(SETUP)
+	$(DOSSIER) merge-communes $(TT)/tt-tam-duong.yaml $(TD)/binh-lu.yaml $(TD)/son-binh.yaml --into "Bình Lư" --code 03390 -o $(LC26)/co-so-2025/binh-lu.yaml
+	$(DOSSIER) merge-communes $(TD)/ban-bo.yaml $(TD)/na-tam.yaml --into "Bản Bo" --code 03424 -o $(LC26)/co-so-2025/ban-bo.yaml
+	$(DOSSIER) merge-communes $(TD)/ta-leng.yaml $(TD)/giang-ma.yaml $(TD)/ho-thau.yaml --into "Tả Lèng" --code 03405 -o $(LC26)/co-so-2025/ta-leng.yaml
+	$(DOSSIER) merge-communes $(TD)/khun-ha.yaml $(TD)/ban-hon.yaml --into "Khun Há" --code 03430 -o $(LC26)/co-so-2025/khun-ha.yaml
+	$(DOSSIER) merge-communes $(TD)/then-sin.yaml $(TT)/nam-xe.yaml $(TT)/sin-suoi-ho-phong-tho.yaml --into "Sin Suối Hồ" --code 03394 -o $(LC26)/co-so-2025/sin-suoi-ho.yaml

@@ -90,6 +90,10 @@ def check_inputs(preds: list[Predecessor]) -> None:
         raise input_error("Không hợp nhất được số liệu các xã tiền thân.", problems)
 
 
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _num(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
@@ -177,7 +181,7 @@ def _merge_indicator(out: Merged, ind, preds: list[Predecessor], populations, re
         elif recollect:
             out.collect_again.append((key, "tỷ lệ %, không có tử số và mẫu số ở " + ", ".join(p.label for p in only_pct)))
         else:
-            refused += [Problem(str(p.path), f"chỉ tiêu {key} ({ind.name[:60]}) chỉ có tỷ lệ "
+            refused += [Problem(str(p.path), f"chỉ tiêu {key} ({_short(ind.name)}) chỉ có tỷ lệ "
                                              f"{_plain(p.assessment.indicators[key].value)}%") for p in only_pct]
     elif unit.kind == FLAG:
         out.indicators[key] = merge_flag(key, preds, unit.yes)
