@@ -75,12 +75,13 @@ def _criteria_sentence(facts: CommuneFacts) -> str:
     return f"{text}; còn {facts.total - facts.met} tiêu chí chưa đạt: {missing}."
 
 
-def _unverified_note(facts: CommuneFacts) -> list[str]:
+def _unverified_note(facts: CommuneFacts, kind: DossierKind | None = None) -> list[str]:
     if not facts.unverified_targets:
         return []
+    reviewer = kind.words("reviewer", "cơ quan thẩm tra") if kind else "cơ quan thẩm tra"
     return [
         f"Ghi chú: {facts.unverified_targets} chỉ tiêu đang áp dụng mức đạt chuẩn chưa được đối chiếu với văn bản "
-        "gốc (đánh dấu * trong biểu tổng hợp); đề nghị cơ quan thẩm tra xác nhận mức đạt chuẩn của các chỉ tiêu này."
+        f"gốc (đánh dấu * trong biểu tổng hợp); đề nghị {reviewer} xác nhận mức đạt chuẩn của các chỉ tiêu này."
     ]
 
 
@@ -135,7 +136,7 @@ def to_trinh(inp: CommuneDossierInput, facts: CommuneFacts, kind: DossierKind | 
         f"Thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới, Ủy ban nhân dân {facts.unit} "
         f"kính trình {_addressee(inp)} {request} {phrase}, cụ thể như sau:",
         {"part": "Kết quả thực hiện", "content": [
-            {"heading": "Kết quả thực hiện các tiêu chí", "content": [_criteria_sentence(facts), *_unverified_note(facts)]},
+            {"heading": "Kết quả thực hiện các tiêu chí", "content": [_criteria_sentence(facts), *_unverified_note(facts, kind)]},
             {"heading": "Kết quả lấy ý kiến và sự hài lòng của người dân", "content": [
                 f"Báo cáo kết quả xây dựng nông thôn mới của xã đã được công khai tại {', '.join(inp.consultation.places)} "
                 f"từ {vntext.vn_date(inp.consultation.posted_from)} đến {vntext.vn_date(inp.consultation.posted_to)}, "
@@ -157,8 +158,8 @@ def to_trinh(inp: CommuneDossierInput, facts: CommuneFacts, kind: DossierKind | 
                 f"Báo cáo {_cite(inp, 'bao_cao_no_dong_xdcb', 'BC-UBND', facts.year)} tình hình nợ đọng xây dựng cơ bản",
                 "Hình ảnh minh họa kết quả xây dựng nông thôn mới",
             ]},
-            f"Ủy ban nhân dân {facts.unit} kính trình {inp.recipient} xem xét, quyết định.",
             *basis_note(kind),
+            f"Ủy ban nhân dân {facts.unit} kính trình {inp.recipient} xem xét, quyết định.",
         ]},
     ]
     subject = f"Về việc đề nghị xét, công nhận {phrase}"
@@ -200,7 +201,7 @@ def bao_cao_ket_qua(inp: CommuneDossierInput, facts: CommuneFacts, kind: Dossier
             ]},
             {"heading": "Huy động nguồn lực", "content": funding},
             {"heading": "Kết quả thực hiện các tiêu chí", "content": [
-                _criteria_sentence(facts), {"bullets": per_criterion}, *_unverified_note(facts),
+                _criteria_sentence(facts), {"bullets": per_criterion}, *_unverified_note(facts, kind),
                 "Chi tiết tại biểu tổng hợp kèm theo Báo cáo này.",
             ]},
             {"heading": "Tình hình nợ đọng xây dựng cơ bản", "content": [_debt_sentence(inp, facts)]},

@@ -76,8 +76,9 @@ def bao_cao_tham_dinh(pc: ProvinceCase) -> Composed:
         {"part": "Tổ chức thẩm định", "content": [
             f"{me.name} đã tiếp nhận hồ sơ đề nghị xét, công nhận đạt chuẩn nông thôn mới năm {pc.year} theo {received}.",
             f"Tổ công tác gồm đại diện {', '.join(f.members)} đã thẩm định hồ sơ và kiểm tra thực tế từ "
-            f"{vntext.vn_date(f.date_from)} đến {vntext.vn_date(f.date_to)}. Kết quả dưới đây được tính lại từ số liệu "
-            "của xã theo mức đạt chuẩn của bộ tiêu chí, không lấy theo kết quả tự đánh giá.",
+            f"{vntext.vn_date(f.date_from)} đến {vntext.vn_date(f.date_to)}.",
+            "Kết quả thẩm định dưới đây được tính lại từ số liệu của xã theo mức đạt chuẩn của bộ tiêu chí, "
+            "không lấy theo kết quả tự đánh giá.",
         ]},
         {"part": "Kết quả thẩm định", "content": [
             {"heading": cap(c.facts.unit), "content": [{"bullets": _commune_findings(c)}]} for c in pc.cases

@@ -31,8 +31,8 @@ class Party:
     @property
     def issuer(self) -> dict[str, Any]:
         """The Decree 30 header: an agency carries its unit's committee as the superior line."""
-        if self.agency:
-            return {"superior": self.unit.committee, "name": [self.agency.name]}
+        if self.agency:  # the superior line in its usual short form: "UBND tỉnh Lai Châu"
+            return {"superior": f"UBND {self.unit.full_name}", "name": [self.agency.name]}
         return {"superior": None, "name": ["Ủy ban nhân dân", self.unit.full_name]}
 
     @property
