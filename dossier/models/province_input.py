@@ -10,6 +10,7 @@ import datetime as dt
 
 from pydantic import Field, field_validator, model_validator
 
+from .district_input import unique_files
 from .document import Signer
 from .dossier_input import DocRef, Photo
 from .validation import Schema
@@ -55,9 +56,4 @@ class ProvinceDossierInput(Schema):
     photos: list[Photo] = Field(default_factory=list)
     archive: str = "VT"
 
-    @field_validator("communes")
-    @classmethod
-    def _unique(cls, files: list[str]) -> list[str]:
-        if len(set(files)) != len(files):
-            raise ValueError("một hồ sơ xã được ghi hai lần")
-        return files
+    _unique = field_validator("communes")(lambda cls, files: unique_files(files))

@@ -18,11 +18,10 @@ from ..load.files import load_mapping
 from ..load.paths import resolve_data_path
 from ..models.province_input import ProvinceDossierInput
 from ..models.validation import validate
-from ..staging import staged
 from . import commune
-from .commune import DOSSIER_PDF, DossierResult, Progress, convert_all, own_converter
-from .district import build_nested
-from .documents import gather_sources, render_documents, template_inputs
+from .commune import DossierResult, Progress
+from .district import build_with_nested
+from .documents import gather_sources
 from .reuse import Built
 
 
@@ -79,25 +78,12 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
     loaded = load(data_file, allow_outside=allow_outside)
     pc = loaded.case
     documents = compose_all(pc)
-    out_dir = Path(out_dir)
-    result = DossierResult(out_dir / DOSSIER_PDF)
-    result.warnings += list(loaded.warnings)
-    inputs: list[Path] = []
-    with own_converter(converter) as conv:
-        with staged(out_dir) as stage:
-            nested = build_nested(loaded.commune_files, pc.cases, stage, result, inputs, prebuilt=prebuilt,
-                                  draft=draft, converter=conv, allow_outside=allow_outside, say=say)
-            names = {p.key: p.file for p in pc.kind.documents()}
-            pairs = render_documents(documents, [names[d.key] for d in documents], stage, say)
-            say("chuyển sang PDF")
-            convert_all(pairs, conv)
-            say("ghép hồ sơ")
-            assembled = _assemble(loaded, documents, pairs, nested, stage / DOSSIER_PDF, draft)
-            result.pages = assembled.pages
-            result.missing = list(assembled.missing)
-            result.warnings += list(assembled.warnings)
-            result.documents = [out_dir / p.name for pair in pairs for p in pair]
-    result.inputs = [loaded.data_file, *inputs, *(p for p, _ in loaded.photos), *template_inputs(documents)]
+    result = build_with_nested(
+        loaded.data_file, loaded.commune_files, pc.cases, [p for p, _ in loaded.photos], documents,
+        {p.key: p.file for p in pc.kind.documents()}, out_dir,
+        lambda docs, pairs, nested, output: _assemble(loaded, docs, pairs, nested, output, draft),
+        draft=draft, converter=converter, allow_outside=allow_outside, say=say, prebuilt=prebuilt,
+        warnings=loaded.warnings)
     result.warnings = list(dict.fromkeys(result.warnings))
     return result
 
