@@ -14,7 +14,7 @@ from .app import main, run_command
                 type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--into", required=True, metavar="TÊN", help="Tên đơn vị mới, ví dụ \"Bình Lư\".")
 @click.option("--code", required=True, metavar="MÃ", help="Mã đơn vị hành chính mới, ví dụ 03390.")
-@click.option("--type", "unit_type", default="xã", show_default=True, help="Loại đơn vị mới (xã, phường…).")
+@click.option("--type", "unit_type", default="xã", metavar="LOẠI", show_default=True, help="Loại đơn vị mới (xã, phường…).")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Tệp số liệu của đơn vị mới (.yaml).")
 @click.option("--thu-thap-lai", "recollect", is_flag=True,

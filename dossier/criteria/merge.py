@@ -156,6 +156,9 @@ def merge(preds: list[Predecessor], cset, *, name: str, code: str, unit_type: st
                           refused, hint="Ghi tử số (numerator) và mẫu số (denominator) cho các chỉ tiêu trên trong "
                                         "tệp của xã tiền thân, hoặc dùng --thu-thap-lai để đưa chúng vào danh sách "
                                         "cần thu thập lại.")
+    if getattr(cset, "commune_groups", None) is not None:
+        out.collect_again.append(("nhóm xã", "nhóm của xã mới được xác định lại từ các yếu tố của xã mới "
+                                             "(group_facts), không suy ra từ nhóm của các xã cũ"))
     for p in preds:
         for v in p.assessment.villages:
             out.villages.append(v.model_dump(exclude_none=True, exclude_defaults=True, mode="json"))

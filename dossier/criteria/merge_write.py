@@ -16,6 +16,9 @@ from ..errors import Problem, input_error
 from .merge import Merged, Predecessor, merge
 
 
+NOT_INDICATORS = ("province", "tự đánh giá", "nhóm xã")  # collect-again entries that are not indicators
+
+
 @dataclass(frozen=True)
 class MergeResult:
     output: Path
@@ -74,7 +77,7 @@ def render_yaml(m: Merged) -> str:
         entry = {**mv.entry, "evidence": f"Hợp nhất từ số liệu năm {m.year} của các đơn vị tiền thân"}
         lines.append(f"  {_q(key)}: {_flow(entry)}  # {_comment(mv.origin)}")
     for key, why in again.items():
-        if key not in m.indicators and not key.startswith("facts.") and key not in ("province", "tự đánh giá"):
+        if key not in m.indicators and not key.startswith("facts.") and key not in NOT_INDICATORS:
             lines.append(f"  # {_q(key)}: CẦN THU THẬP LẠI — {_comment(why)}")
     if m.villages:
         lines.append("# Các thôn, bản giữ nguyên số liệu của đơn vị tiền thân.")
@@ -129,7 +132,7 @@ def merge_communes(files: list[Path], into: str, code: str, output: Path, *, uni
     warnings: list[str] = []
     _check_against_units(merged, warnings)
     text = render_yaml(merged)
-    if not any(k for k, _ in merged.collect_again if k not in ("tự đánh giá",)):
+    if not any(k for k, _ in merged.collect_again if k not in ("tự đánh giá", "nhóm xã")):
         source = str(output)
         locate = file_locator(source)
         check_assessment(validate_located(clean_tree(load_yaml_text(text), source=source), locate, source),
