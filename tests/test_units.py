@@ -132,3 +132,22 @@ def test_appraisal_is_recomputed_from_the_commune_data(tmp_path):
     with pytest.raises(DossierError) as exc:
         compose_all(loaded.case)
     assert "Không có xã nào đủ điều kiện" in exc.value.message
+
+
+def test_a_dossier_naming_an_unknown_unit_is_refused(tmp_path):
+    """Exit 2, in Vietnamese, naming the code; nothing written (no LibreOffice needed: it fails on reading)."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from dossier.cli import main
+
+    src = ROOT / "samples" / "lai-chau-2026"
+    shutil.copytree(src / "communes", tmp_path / "communes")
+    text = (src / "ho-so-binh-lu.yaml").read_text(encoding="utf-8").replace('unit: "03390"', 'unit: "03413"')
+    (tmp_path / "ho-so.yaml").write_text(text, encoding="utf-8")
+    out = tmp_path / "ra"
+    res = CliRunner().invoke(main, ["build", str(tmp_path / "ho-so.yaml"), "-o", str(out)])
+    assert res.exit_code == 2, res.output
+    assert "03413" in res.output and "không ứng với đơn vị nào" in res.output
+    assert not out.exists()
