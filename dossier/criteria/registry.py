@@ -81,12 +81,12 @@ class Registry:
         specs = sorted(self.sets.values(), key=lambda s: (s.unit_type != unit_type, s.unit_type, s.period.start, s.id))
         return [Problem(s.id, f"{s.name} — {s.unit_type}, giai đoạn {s.period.start}–{s.period.end}") for s in specs]
 
-    def covering(self, year: int, unit_type: str) -> list[str]:
-        """Ids of the sets for ``unit_type`` whose period covers ``year``."""
+    def covering(self, year: int, unit_type: str | None) -> list[str]:
+        """Ids of the sets for ``unit_type`` (any, if None) whose period covers ``year``."""
         return sorted(k for k, s in self.sets.items()
-                      if s.unit_type == unit_type and s.period.start <= year <= s.period.end)
+                      if unit_type in (None, s.unit_type) and s.period.start <= year <= s.period.end)
 
-    def choose(self, year: int, unit_type: str) -> str:
+    def choose(self, year: int, unit_type: str | None) -> str:
         """The set for a unit whose data names none: the one covering ``year`` for its kind
         (among several, the one marked ``default``). A year no set covers is an error naming every set."""
         ids = self.covering(year, unit_type)
@@ -94,15 +94,17 @@ class Registry:
             ids = [k for k in ids if self.sets[k].default] or ids
         if len(ids) == 1:
             return ids[0]
+        whom = f"cho {unit_type} " if unit_type else ""
         if not ids:
             raise input_error(
-                f"Không có bộ tiêu chí nào áp dụng cho {unit_type} năm {year}. Các bộ tiêu chí hiện có:",
+                f"Không có bộ tiêu chí nào áp dụng {whom}năm {year}. Các bộ tiêu chí hiện có:",
                 self._periods(unit_type),
-                hint="Kiểm tra lại năm đánh giá (year) và loại đơn vị (commune.type), hoặc ghi criteria_set để chọn "
-                     "một bộ tiêu chí (kết quả sẽ kèm cảnh báo nếu năm nằm ngoài giai đoạn của bộ).",
+                hint=("Kiểm tra lại năm đánh giá (year) và loại đơn vị (commune.type), hoặc ghi criteria_set để chọn "
+                      "một bộ tiêu chí (kết quả sẽ kèm cảnh báo nếu năm nằm ngoài giai đoạn của bộ)." if unit_type else
+                      "Kiểm tra lại năm, hoặc chọn bộ tiêu chí bằng --set."),
             )
         raise input_error(
-            f"Có nhiều bộ tiêu chí cho {unit_type} năm {year}; cần chọn một:",
+            f"Có nhiều bộ tiêu chí {whom}năm {year}; cần chọn một:",
             [p for p in self._periods(unit_type) if p.where in ids],
             hint="Ghi criteria_set: <mã bộ tiêu chí> trong dữ liệu.",
         )
