@@ -24,5 +24,6 @@ COMMANDS = {
     "plan": "villages",
     "plans": "villages",
     "office": "office",
+    "serve": "serve",
 }
 main.lazy = {name: f"{__name__}.{module}" for name, module in COMMANDS.items()}
