@@ -12,7 +12,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from flask import Flask, abort, current_app, render_template, send_file
+from flask import Flask, abort, current_app, render_template, request, send_file
 
 from ..errors import DossierError
 from . import security
@@ -99,7 +99,8 @@ def create_app(data_dir: str | Path, *, state_dir: str | Path | None = None, pas
         found = storage().download(key)
         if found is None:
             abort(404, "Không tìm thấy tệp (có thể máy chủ đã khởi động lại).")
-        inline = found.mime == "application/pdf"  # only our own PDFs are ever listed here
+        # only our own PDFs (previews, built dossiers) are ever listed as PDFs; ?tai=1 saves instead of showing
+        inline = found.mime == "application/pdf" and not request.args.get("tai")
         return send_file(found.path, mimetype=found.mime, as_attachment=not inline, download_name=found.name,
                          max_age=0)
 

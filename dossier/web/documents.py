@@ -153,7 +153,7 @@ def download(fmt: str):
     if doc is None:
         return _page(state, kind=str(data.get("kind", "cong-van")), status=400)
     out = make_document(doc.kind, data, fmt)
-    return redirect(url_for("download", key=storage().offer(out, f"{doc.kind}.{fmt}", MIMES[fmt])), code=303)
+    return redirect(url_for("download", key=storage().offer(out, f"{doc.kind}.{fmt}", MIMES[fmt]), tai=1), code=303)
 
 
 MIMES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

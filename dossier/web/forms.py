@@ -218,7 +218,9 @@ def form_to_data(fields: tuple[FormField, ...], form) -> tuple[dict[str, Any], F
             inner, sub_state = form_to_data(f.children, form)
             state.values.update(sub_state.values)
             state.errors.update(sub_state.errors)
-            if inner or f.required:
+            filled = any(sub_state.values.get(c.name) not in ("", False, None) for c in walk(f.children)
+                         if c.kind != "checkbox")
+            if filled or f.required:
                 _set(data, f.name, _get(inner, f.name) or {})
             continue
         raw = str(form.get(f.name, ""))[:MAX_TEXT].replace("\r\n", "\n")
@@ -234,7 +236,7 @@ def _parse(f: FormField, raw: str, form, state: FormState) -> Any:
     if f.kind == "checkbox":
         return bool(form.get(f.name))
     if not text:
-        return None
+        return "" if f.required and f.kind in ("text", "textarea") else None  # "không được để trống"
     if f.kind == "number":
         return int(text) if re.fullmatch(r"-?\d{1,9}", text) else text
     if f.kind == "lines":
@@ -299,7 +301,7 @@ def validate_form(model: type[BaseModel], fields: tuple[FormField, ...], data: d
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
             where = field_path(loc).strip()
-            message = pydantic_message(err)
+            message = pydantic_message(err).removesuffix(", nhận được ''")
             target = _field_of(where, names)
             if target is None:
                 state.general.append(f"trường {where}: {message}" if where else message)

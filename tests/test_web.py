@@ -1,0 +1,418 @@
+"""`dossier serve`: plain HTTP tests of every route (Flask's test client),
+including hostile uploads, CSRF, host checks and concurrent edits."""
+
+from __future__ import annotations
+
+import html as html_lib
+import io
+import re
+import zipfile
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from dossier.web import close_app, create_app
+from dossier.web.server import is_loopback
+
+from .conftest import pdftotext
+from .web_helpers import CountingStream, copy_samples, polyglot_pdf, small_pdf, token, zip_bomb_xlsx
+
+
+@pytest.fixture
+def data(tmp_path):
+    return copy_samples(tmp_path)
+
+
+@pytest.fixture
+def app(data, tmp_path):
+    app = create_app(data, state_dir=tmp_path / "state", testing=True)
+    yield app
+    close_app(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def text(response) -> str:
+    return html_lib.unescape(response.get_data(as_text=True))
+
+
+LETTER = {
+    "kind": "cong-van", "issuer.name": "Ủy ban nhân dân\nxã Sơn Bình", "number": "7", "symbol": "UBND-VP",
+    "place": "Sơn Bình", "date": "2024-11-04", "subject": "báo cáo kết quả thử nghiệm trang web",
+    "recipients": "Ủy ban nhân dân huyện Tam Đường", "body": "## Kết quả\nNội dung thứ nhất.\n- một ý",
+    "signer.authority": "TM. ỦY BAN NHÂN DÂN", "signer.title": "CHỦ TỊCH", "signer.name": "Lò Văn Thắng",
+    "distribution": "Như trên", "archive": "VT", "end_mark": "1",
+}
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@pytest.mark.parametrize("url, heading", [
+    ("/", "Soạn văn bản và hồ sơ nông thôn mới"),
+    ("/van-ban", "Soạn văn bản"),
+    ("/van-ban?loai=quyet-dinh", "Các Điều"),
+    ("/van-ban?tu=cong-van-son-binh.yaml", "Lò Văn Thắng"),
+    ("/xa", "xã Nà Tăm"),
+    ("/xa/na-tam", "16/19"),
+    ("/ho-so", "son-binh"),
+    ("/ho-so/son-binh", "Hồ sơ đủ thành phần"),
+    ("/kiem-tra", "Kiểm tra thể thức"),
+])
+def test_every_page_is_served_in_vietnamese(client, url, heading):
+    page = client.get(url)
+    assert page.status_code == 200
+    assert heading in text(page)
+    assert '<html lang="vi">' in text(page)
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_htmx_is_vendored(client):
+    js = client.get("/static/htmx.min.js")
+    assert js.status_code == 200 and b"htmx" in js.data[:2000]
+    html = text(client.get("/van-ban"))
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    assert sources and all(s.startswith("/static/") for s in sources), sources
+
+
+@pytest.mark.parametrize("url", [
+    "/xa/khong-co", "/xa/..%2f..%2fetc%2fpasswd", "/ho-so/../../etc", "/van-ban?tu=../../etc/passwd",
+    "/van-ban?tu=/etc/passwd", "/tep/0123", "/tep/..%2f..%2fetc%2fpasswd", "/viec/abc", "/van-ban?loai=x",
+])
+def test_unknown_or_traversing_paths_are_404(client, url):
+    page = client.get(url)
+    assert page.status_code == 404
+    assert "root:" not in text(page)
+
+
+def test_a_foreign_host_header_is_refused(client):
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+# --------------------------------------------------------------------------- CSRF
+
+
+def test_post_without_or_with_a_wrong_csrf_token_is_refused(client, data):
+    before = (data / "communes" / "na-tam.yaml").read_bytes()
+    assert client.post("/xa/na-tam/sua", data={"v-3.1": "90"}).status_code == 403
+    token(client)
+    missing = client.post("/xa/na-tam/sua", data={"v-3.1": "90"})
+    assert missing.status_code == 403 and "chống giả mạo" in text(missing)
+    wrong = client.post("/xa/na-tam/sua", data={"v-3.1": "90", "csrf_token": "x" * 43})
+    assert wrong.status_code == 403
+    assert (data / "communes" / "na-tam.yaml").read_bytes() == before
+
+
+def test_post_from_another_origin_is_refused(client):
+    csrf = token(client)
+    page = client.post("/van-ban/xem-truoc", data={**LETTER, "csrf_token": csrf},
+                       headers={"Origin": "http://evil.example"})
+    assert page.status_code == 403
+
+
+def test_password_is_asked_when_one_is_set(data, tmp_path):
+    app = create_app(data, state_dir=tmp_path / "s2", password="mat-khau", testing=True)
+    try:
+        client = app.test_client()
+        first = client.get("/xa")
+        assert first.status_code == 302 and "/dang-nhap" in first.headers["Location"]
+        csrf = token(client, "/dang-nhap")
+        assert client.post("/dang-nhap", data={"password": "sai", "csrf_token": csrf}).status_code == 401
+        assert client.post("/dang-nhap", data={"password": "mat-khau", "csrf_token": csrf}).status_code == 302
+        assert client.get("/xa").status_code == 200
+    finally:
+        close_app(app)
+
+
+def test_loopback_detection_and_cli_help():
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
+    from dossier.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0 and "Mật khẩu" in result.output
+
+
+# --------------------------------------------------------------------------- Văn bản
+
+
+def test_form_shows_the_cli_validation_messages_beside_the_fields(client):
+    csrf = token(client, "/van-ban")
+    bad = {**LETTER, "signer.name": "", "symbol": "UBND VP", "number": "bảy", "csrf_token": csrf}
+    page = client.post("/van-ban/xem-truoc", data=bad)
+    html = text(page)
+    assert page.status_code == 200
+    assert re.search(r'id="err-f-signer-name"[^>]*><span>[^<]*không được để trống', html)
+    assert re.search(r'id="err-f-symbol"[^>]*><span>ký hiệu .UBND VP. không đúng dạng', html)
+    assert re.search(r'id="err-f-number"[^>]*><span>cần một số nguyên', html)
+    assert "<iframe" not in html
+
+
+def test_kind_rule_messages_reach_the_page(client):
+    csrf = token(client, "/van-ban")
+    page = client.post("/van-ban/xem-truoc", data={**LETTER, "kind": "to-trinh", "csrf_token": csrf})
+    assert "ký hiệu của tờ trình phải bắt đầu bằng 'TTr-'" in text(page)
+
+
+def test_body_lines_become_headings_and_bullets():
+    from dossier.web.forms import body_text, parse_body
+
+    blocks = parse_body("# Phần một\n## Đề mục\nĐoạn.\n### Mục con\n- ý a\n## Đề mục hai\nĐoạn hai.")
+    assert blocks == [{"part": "Phần một", "content": [
+        {"heading": "Đề mục", "content": ["Đoạn.", {"heading": "Mục con", "content": [{"bullet": "ý a"}]}]},
+        {"heading": "Đề mục hai", "content": ["Đoạn hai."]}]}]
+    assert parse_body(body_text(blocks)) == blocks
+
+
+def test_download_docx_is_the_document(client):
+    csrf = token(client, "/van-ban")
+    got = client.post("/van-ban/tai-ve/docx", data={**LETTER, "csrf_token": csrf})
+    assert got.status_code == 303
+    doc = client.get(got.headers["Location"])
+    assert doc.status_code == 200 and "attachment" in doc.headers["Content-Disposition"]
+    document = docx.Document(io.BytesIO(doc.data))
+    cells = [p for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    paragraphs = "\n".join(p.text for p in [*document.paragraphs, *cells])
+    assert "báo cáo kết quả thử nghiệm trang web" in paragraphs
+    assert "Lò Văn Thắng" in paragraphs
+
+
+def test_download_with_errors_shows_the_form_again(client):
+    csrf = token(client, "/van-ban")
+    page = client.post("/van-ban/tai-ve/pdf", data={**LETTER, "place": "", "csrf_token": csrf})
+    assert page.status_code == 400 and "không được để trống" in text(page)
+
+
+@pytest.mark.libreoffice
+def test_preview_and_pdf_download(client, tmp_path):
+    csrf = token(client, "/van-ban")
+    page = client.post("/van-ban/xem-truoc", data={**LETTER, "csrf_token": csrf})
+    html = text(page)
+    key = re.search(r'src="/tep/([0-9a-f]{32})', html)
+    assert key, html
+    preview = client.get(f"/tep/{key.group(1)}")
+    assert preview.mimetype == "application/pdf" and "inline" in preview.headers["Content-Disposition"]
+    (tmp_path / "p.pdf").write_bytes(preview.data)
+    words = " ".join(pdftotext(tmp_path / "p.pdf").split())
+    assert "thử nghiệm trang web" in words and "Lò Văn Thắng" in words
+    got = client.post("/van-ban/tai-ve/pdf", data={**LETTER, "csrf_token": csrf})
+    pdf = client.get(got.headers["Location"])
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    (tmp_path / "f.pdf").write_bytes(pdf.data)
+    assert "thử nghiệm trang web" in " ".join(pdftotext(tmp_path / "f.pdf").split())
+
+
+# --------------------------------------------------------------------------- Đánh giá xã
+
+
+def _version(html: str) -> str:
+    return re.search(r'name="version" value="([0-9a-f]+)"', html).group(1)
+
+
+def test_edit_a_value_reevaluates_and_writes_the_file(client, data):
+    page = text(client.get("/xa/na-tam"))
+    csrf, version = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1), _version(page)
+    saved = client.post("/xa/na-tam/sua", data={"csrf_token": csrf, "version": version, "v-3.1": "85"})
+    html = text(saved)
+    assert saved.status_code == 200 and "Đã lưu" in html
+    assert "17/19" in html  # criterion 3 now met
+    from dossier.criteria import evaluate, load_assessment
+
+    assert evaluate(load_assessment(data / "communes" / "na-tam.yaml")).met_count == 17
+
+
+def test_two_tabs_editing_the_same_commune_see_a_conflict(client, data):
+    page = text(client.get("/xa/na-tam"))
+    csrf, version = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1), _version(page)
+    first = client.post("/xa/na-tam/sua", data={"csrf_token": csrf, "version": version, "v-3.1": "85"})
+    assert first.status_code == 200
+    after_first = (data / "communes" / "na-tam.yaml").read_bytes()
+    second = client.post("/xa/na-tam/sua", data={"csrf_token": csrf, "version": version, "v-10": "60"})
+    assert second.status_code == 409
+    assert "đã được sửa ở nơi khác" in text(second) and "10 = 60" in text(second)
+    assert (data / "communes" / "na-tam.yaml").read_bytes() == after_first
+
+
+def test_a_wrong_value_is_refused_in_vietnamese(client, data):
+    before = (data / "communes" / "na-tam.yaml").read_bytes()
+    page = text(client.get("/xa/na-tam"))
+    csrf, version = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1), _version(page)
+    bad = client.post("/xa/na-tam/sua", data={"csrf_token": csrf, "version": version, "v-2.1": "nhiều"})
+    assert bad.status_code == 400 and "2.1" in text(bad)
+    assert (data / "communes" / "na-tam.yaml").read_bytes() == before
+
+
+def test_blank_and_filled_excel_forms_download(client):
+    for url in ("/xa/na-tam/bieu-mau.xlsx?trong=1", "/xa/na-tam/bieu-mau.xlsx"):
+        got = client.get(url)
+        assert got.status_code == 200
+        book = openpyxl.load_workbook(io.BytesIO(got.data))
+        assert "Tiêu chí" in book.sheetnames
+
+
+def test_upload_a_filled_form_shows_its_result_then_saves_it(client, data, tmp_path):
+    from dossier.criteria import evaluate, load_assessment
+    from dossier.report.form import write_form
+
+    filled = tmp_path / "son-binh.xlsx"
+    write_form(filled, assessment=load_assessment(data / "communes" / "son-binh.yaml"))
+    csrf = token(client, "/xa/na-tam")
+    shown = client.post("/xa/na-tam/bieu-mau", data={"csrf_token": csrf, "file": (filled.open("rb"), "bieu mau.xlsx")},
+                        content_type="multipart/form-data")
+    html = text(shown)
+    assert shown.status_code == 200 and "19/19" in html and "chưa lưu" in html
+    assert evaluate(load_assessment(data / "communes" / "na-tam.yaml")).met_count == 16
+    key, version = re.search(r'name="upload" value="([0-9a-f]+)"', html).group(1), _version(html)
+    saved = client.post("/xa/na-tam/luu-bieu-mau", data={"csrf_token": csrf, "upload": key, "version": version})
+    assert saved.status_code == 200 and "Đã lưu số liệu" in text(saved)
+    assert evaluate(load_assessment(data / "communes" / "na-tam.yaml")).met_count == 19
+
+
+# --------------------------------------------------------------------------- hostile uploads
+
+
+def _upload(client, url, payload: bytes, name: str):
+    csrf = token(client)
+    return client.post(url, data={"csrf_token": csrf, "file": (io.BytesIO(payload), name)},
+                       content_type="multipart/form-data")
+
+
+def test_zip_bomb_as_xlsx_is_refused(client, app):
+    page = _upload(client, "/xa/na-tam/bieu-mau", zip_bomb_xlsx(), "bom.xlsx")
+    assert page.status_code == 400 and "bom giải nén" in text(page)
+    assert not list((app.extensions["dossier"]["storage"].root / "uploads").glob("*"))
+
+
+def test_a_200_mb_upload_is_refused_before_it_is_read(client):
+    csrf = token(client)
+    stream = CountingStream(200 * 1024 * 1024, "b0undary")
+    page = client.post("/xa/na-tam/bieu-mau", input_stream=stream, content_length=200 * 1024 * 1024,
+                       content_type="multipart/form-data; boundary=b0undary", headers={"X-CSRF-Token": csrf})
+    assert page.status_code == 413 and "quá lớn" in text(page)
+    assert stream.sent < 1024 * 1024
+
+
+def test_a_file_over_its_own_limit_is_refused(client, app):
+    from dossier.web import uploads
+
+    csrf = token(client)
+    page = client.post("/kiem-tra", data={"csrf_token": csrf, "file": (io.BytesIO(b"%PDF-" + b"0" * (uploads.MAX_FILE_BYTES + 10)), "x.pdf")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 400 and "Tệp quá lớn" in text(page)
+    assert not list((app.extensions["dossier"]["storage"].root / "uploads").glob("*"))
+
+
+def test_polyglot_pdf_is_refused(client, data):
+    target = data / "son-binh" / "phu-luc" / "y-kien-mttq.pdf"
+    before = target.read_bytes()
+    number = _attachment_number(client, "y-kien-mttq.pdf")
+    page = _upload(client, f"/ho-so/son-binh/tep/{number}", polyglot_pdf(), "y-kien.pdf")
+    assert page.status_code == 400 and "vừa là PDF vừa là tệp nén" in text(page)
+    assert target.read_bytes() == before
+    html_pdf = b"<html><script>alert(1)</script></html>\n" + small_pdf()
+    page = _upload(client, f"/ho-so/son-binh/tep/{number}", html_pdf, "y-kien.pdf")
+    assert page.status_code == 400 and "không phải loại tệp được nhận" in text(page)
+
+
+def test_wrong_type_for_the_place_is_refused(client):
+    number = _attachment_number(client, "y-kien-mttq.pdf")
+    page = _upload(client, f"/ho-so/son-binh/tep/{number}", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "anh.pdf")
+    assert page.status_code == 400
+    sheet = _upload(client, "/xa/na-tam/bieu-mau", small_pdf(), "bieu-mau.xlsx")
+    assert sheet.status_code == 400 and "là tệp PDF" in text(sheet)
+
+
+def _attachment_number(client, name: str) -> int:
+    html = text(client.get("/ho-so/son-binh"))
+    for number, block in re.findall(r'data-number="(\d+)">(.*?)</div>', html, re.S):
+        if name in block:
+            return int(number)
+    raise AssertionError(name)
+
+
+def test_path_traversal_in_a_file_name_never_leaves_the_named_place(client, data, tmp_path):
+    target = data / "son-binh" / "phu-luc" / "y-kien-mttq.pdf"
+    target.unlink()
+    html = text(client.get("/ho-so/son-binh"))
+    assert "Hồ sơ chưa đủ" in html and "chưa có tệp" in html and "Văn bản tham gia ý kiến" in html
+    number = _attachment_number(client, "y-kien-mttq.pdf")
+    evil = "../../../../../../tmp/owned.pdf"
+    page = _upload(client, f"/ho-so/son-binh/tep/{number}", small_pdf(), evil)
+    assert page.status_code == 200 and "Đã lưu «owned.pdf»" in text(page)
+    assert target.is_file() and target.read_bytes().startswith(b"%PDF-")
+    assert not (tmp_path / "owned.pdf").exists()
+    assert "Hồ sơ đủ thành phần" in text(client.get("/ho-so/son-binh"))
+    assert client.post(f"/ho-so/son-binh/tep/999", data={"csrf_token": token(client)}).status_code == 404
+
+
+def test_uploads_are_stored_under_generated_names(client, app):
+    page = _upload(client, "/kiem-tra", b"not a document", "../../x.docx")
+    assert page.status_code == 400
+    stored = [p.name for p in (app.extensions["dossier"]["storage"].root / "uploads").glob("*")]
+    assert all(re.fullmatch(r"[0-9a-f]{32}\.\w+", n) for n in stored)
+
+
+# --------------------------------------------------------------------------- Hồ sơ and Kiểm tra (jobs)
+
+
+def _wait_job(app, client, html: str) -> str:
+    job_id = re.search(r'id="job-([0-9a-f]{32})"', html).group(1)
+    jobs = app.extensions["dossier"]["jobs"]
+    job = jobs.wait(jobs.get(job_id), timeout=600)
+    assert job.status == "xong", job.error
+    return text(client.get(f"/viec/{job_id}"))
+
+
+@pytest.mark.libreoffice
+def test_build_a_draft_dossier_as_a_job(app, client, data, tmp_path):
+    (data / "son-binh" / "phu-luc" / "anh-doi-che.jpg").unlink()
+    csrf = token(client, "/ho-so/son-binh")
+    started = client.post("/ho-so/son-binh/tao", data={"csrf_token": csrf, "draft": "1"})
+    assert started.status_code == 202
+    done = _wait_job(app, client, text(started))  # nobody polled meanwhile: the job ran on
+    assert "Đã tạo ho-so.pdf" in done and "Cảnh báo" in done and "anh-doi-che.jpg" in done, done
+    keys = re.findall(r'href="/tep/([0-9a-f]{32})"', done)
+    pdf, archive = client.get(f"/tep/{keys[0]}"), client.get(f"/tep/{keys[1]}")
+    (tmp_path / "ho-so.pdf").write_bytes(pdf.data)
+    words = pdftotext(tmp_path / "ho-so.pdf")
+    assert "DỰ" in words and "TỜ TRÌNH" in words.upper()  # the draft stamp on the pages
+    names = zipfile.ZipFile(io.BytesIO(archive.data)).namelist()
+    assert "ho-so.pdf" in names and any(n.endswith(".docx") for n in names)
+    assert "Bản dự thảo" in text(client.get("/"))  # the home page lists the job
+
+
+@pytest.mark.libreoffice
+def test_check_a_word_file_lists_and_marks_findings(app, client, tmp_path):
+    document = docx.Document()
+    document.add_paragraph("ỦY BAN NHÂN DÂN XÃ SƠN BÌNH")
+    document.add_paragraph("Nội dung không theo thể thức.")
+    path = tmp_path / "van-ban.docx"
+    document.save(path)
+    started = _upload(client, "/kiem-tra", path.read_bytes(), "văn bản tự soạn.docx")
+    assert started.status_code == 202
+    done = _wait_job(app, client, text(started))
+    assert "văn bản tự soạn.docx" in done and "lỗi" in done
+    assert re.search(r'<li class="error"><strong>LỖI</strong>', done)
+    image = re.search(r'<img src="/tep/([0-9a-f]{32})" alt="Trang 1"', done)
+    assert image and client.get(f"/tep/{image.group(1)}").mimetype == "image/png"
+
+
+def test_findings_with_a_place_are_marked_where_they_are():
+    from dossier.web.checks import _marks
+
+    class F:  # a finding with a place, as the PDF reader gives
+        def __init__(self, page, box, severity="error"):
+            self.page, self.box, self.severity = page, box, severity
+
+    marks = _marks([F(1, (21.0, 29.7, 105.0, 59.4)), F(2, None, "warning"), F(9, None)],
+                   [{"number": 1, "width_mm": 210.0, "height_mm": 297.0}, {"number": 2, "width_mm": 210.0,
+                                                                          "height_mm": 297.0}])
+    assert marks[1][0]["box"] == {"left": 10.0, "top": 10.0, "width": 40.0, "height": 10.0}
+    assert marks[2][0]["box"] is None and marks[2][0]["n"] == 2
+    assert 9 not in marks  # a page beyond those shown is listed only
