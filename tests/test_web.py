@@ -416,3 +416,54 @@ def test_findings_with_a_place_are_marked_where_they_are():
     assert marks[1][0]["box"] == {"left": 10.0, "top": 10.0, "width": 40.0, "height": 10.0}
     assert marks[2][0]["box"] is None and marks[2][0]["n"] == 2
     assert 9 not in marks  # a page beyond those shown is listed only
+
+
+# --------------------------------------------------------------------------- Văn bản hàng loạt (mail merge)
+
+
+def test_merge_page_lists_the_data_folder_lists(client):
+    page = text(client.get("/van-ban/hang-loat"))
+    assert "giay-moi/danh-sach.xlsx" in page and "giay-moi/chung.yaml" in page
+    assert "communes-xlsx" not in page  # assessment forms are not letter lists
+
+
+def test_merge_refuses_a_choice_that_is_not_listed(client):
+    csrf = token(client)
+    page = client.post("/van-ban/hang-loat", data={"csrf_token": csrf, "template": "cong-van",
+                                                  "list": "../../etc/passwd", "format-docx": "1"})
+    assert page.status_code == 400
+
+
+def test_merge_of_a_data_folder_list_gives_one_docx_per_row(app, client):
+    csrf = token(client)
+    started = client.post("/van-ban/hang-loat", data={
+        "csrf_token": csrf, "template": "cong-van", "list": "giay-moi/danh-sach.xlsx",
+        "common": "giay-moi/chung.yaml", "name": "{stt:02d}-{ten_don_vi}", "format-docx": "1"})
+    assert started.status_code == 202
+    done = _wait_job(app, client, text(started))
+    assert "Đã tạo 30 văn bản" in done and "0 dòng không tạo được" in done
+    key = re.search(r'href="/tep/([0-9a-f]{32})">Tải tất cả', done).group(1)
+    names = zipfile.ZipFile(io.BytesIO(client.get(f"/tep/{key}").data)).namelist()
+    assert len([n for n in names if n.endswith(".docx")]) == 30
+    assert any(n.startswith("01-") for n in names)
+
+
+@pytest.mark.libreoffice
+def test_merge_of_an_uploaded_list_names_the_refused_rows(app, client, data, tmp_path):
+    from .test_merge_run import with_bad_rows
+
+    table = with_bad_rows(tmp_path)
+    csrf = token(client)
+    started = client.post("/van-ban/hang-loat", data={
+        "csrf_token": csrf, "template": "cong-van", "common": "giay-moi/chung.yaml", "combined": "1",
+        "name": "{stt:02d}-{ten_don_vi}", "file": (table.open("rb"), "danh sách mời.xlsx")},
+        content_type="multipart/form-data")
+    assert started.status_code == 202
+    done = _wait_job(app, client, text(started))
+    assert "Đã tạo 30 văn bản" in done and "2 dòng không tạo được" in done
+    assert re.search(r"<td>33</td><td>[^<]*dòng 33", done) and "TS. Lê Văn B" in done
+    key = re.search(r'href="/tep/([0-9a-f]{32})">Tệp PDF gộp', done).group(1)
+    import pypdf
+
+    combined = pypdf.PdfReader(io.BytesIO(client.get(f"/tep/{key}").data))
+    assert len(combined.outline) >= 30

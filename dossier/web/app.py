@@ -19,7 +19,7 @@ from . import security
 from .jobs import Jobs, Storage
 from .uploads import MAX_FILE_BYTES
 
-PAGES = ("documents", "communes", "dossiers", "checks")  # modules of this package, one blueprint each
+PAGES = ("documents", "merge", "communes", "dossiers", "checks")  # modules of this package, one blueprint each
 MAX_REQUEST_BYTES = MAX_FILE_BYTES + (1 << 20)  # one upload plus the form around it
 
 
