@@ -80,12 +80,20 @@ def text_runs(p) -> list:
     return runs
 
 
-def rpr(r):
-    el = r.find(f"{W}rPr")
+def child(parent, name: str, first: bool = True):
+    """The child ``w:name`` of ``parent``, created (first or last) when missing."""
+    el = parent.find(qn(f"w:{name}"))
     if el is None:
-        el = OxmlElement("w:rPr")
-        r.insert(0, el)
+        el = OxmlElement(f"w:{name}")
+        if first:
+            parent.insert(0, el)
+        else:
+            parent.append(el)
     return el
+
+
+def rpr(r):
+    return child(r, "rPr")
 
 
 # CT_RPr child order (ECMA-376 17.3.2.28), so inserted elements stay valid for Word.

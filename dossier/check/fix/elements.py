@@ -214,18 +214,11 @@ def fix_type_name_alignment(ctx: FixContext) -> bool:
     b = ctx.anatomy.ten_loai
     if b is None or b.align in (None, "center") or str(element("ten_loai").align) != "center":
         return False
-    from .docxml import set_child
+    from .docxml import child, set_child
 
     changed = False
     for p in ctx.paragraphs_of([b]):
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-
-        ppr = p.find(qn("w:pPr"))
-        if ppr is None:
-            ppr = OxmlElement("w:pPr")
-            p.insert(0, ppr)
-        set_child(ppr, "jc", {"val": "center"}, order=_PPR_ORDER)
+        set_child(child(p, "pPr"), "jc", {"val": "center"}, order=_PPR_ORDER)
         changed = True
     if changed:
         ctx.change("ten_loai.style", str(element("ten_loai").label), "canh giữa", "định dạng đoạn", b)

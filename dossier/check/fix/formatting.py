@@ -19,8 +19,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 
 from ...layout import profile as P
-from ..docx_styles import StyleSheet, on_off
-from .docxml import W, body_paragraphs, rpr, set_child, text_runs
+from ..docx_styles import StyleSheet
+from .docxml import W, body_paragraphs, child, rpr, set_child, text_runs
 
 # A wanted value from the current one: the new value, or None when it is right.
 Want = Callable[[object], object]
@@ -220,13 +220,7 @@ class Formatter:
 
 
 def _style_rpr(st):
-    el = st.find(qn("w:rPr"))
-    if el is None:
-        from docx.oxml import OxmlElement
-
-        el = OxmlElement("w:rPr")
-        st.append(el)
-    return el
+    return child(st, "rPr", first=False)
 
 
 def _style_name(st) -> str:
@@ -251,18 +245,4 @@ def _group_by_style(sheet: StyleSheet, items: list) -> dict[str | None, list]:
 
 
 def _set_pstyle(p, style_id: str) -> None:
-    from docx.oxml import OxmlElement
-
-    ppr = p.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = OxmlElement("w:pPr")
-        p.insert(0, ppr)
-    ps = ppr.find(qn("w:pStyle"))
-    if ps is None:
-        ps = OxmlElement("w:pStyle")
-        ppr.insert(0, ps)
-    ps.set(qn("w:val"), style_id)
-
-
-def is_on(el) -> bool:
-    return bool(on_off(el))
+    child(child(p, "pPr"), "pStyle").set(qn("w:val"), style_id)

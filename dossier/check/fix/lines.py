@@ -20,15 +20,13 @@ from ...layout import profile as P
 from ...layout.docx_blocks import add_style
 from ...layout.metrics import text_width_mm
 from ...layout.rules import element
+from ..docx_drawings import MC, WP, drawing_line, in_fallback, vml_line
 from ..docx_styles import StyleSheet, twips_mm
 from ..recognise import text_lines
-from .docxml import W, has_text, inside, paragraph_text, text_runs
+from .docxml import W, child, has_text, next_sibling_paragraphs, paragraph_text, text_runs
 from .model import FixContext
 
 EMU_MM = 1 / 36000
-WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-V = "{urn:schemas-microsoft-com:vml}"
-MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 DEFAULT_CELL_MARGIN_MM = P.CELL_PADDING_MM
 _TYPED_RULE = re.compile(r"^[\s_\-–—¯=~*.·&\u0080-\u009f]{3,}$")
 
@@ -40,52 +38,24 @@ SPECS = {
 }
 
 
-def _flat_drawing_mm(el) -> float | None:
-    extent = el.find(f"{WP}extent")
-    if extent is None:
-        return None
-    try:
-        cx, cy = int(extent.get("cx")), int(extent.get("cy"))
-    except (TypeError, ValueError):
-        return None
-    if cx * EMU_MM > 3 and cy * EMU_MM < 2:
-        return cx * EMU_MM
-    return None
-
-
-def _anchor_offset_mm(el) -> float | None:
-    pos = el.find(f"{WP}positionV")
-    if pos is None or pos.get("relativeFrom") not in ("paragraph", "line"):
-        return None
-    off = pos.find(f"{WP}posOffset")
-    try:
-        return int(off.text) * EMU_MM if off is not None else 0.0
-    except (TypeError, ValueError):
-        return None
-
-
 def _drawings(p, top_only: bool = False) -> list[tuple[object, float]]:
-    """(element to remove, length mm) of the flat line drawings in paragraph ``p``."""
+    """(element to remove, length mm) of the horizontal lines drawn in paragraph ``p``
+    (read as the checker reads them); ``top_only``: anchored at the paragraph's top,
+    i.e. drawn in the gap above it."""
     out = []
-    for el in p.iter(f"{WP}inline", f"{WP}anchor"):
-        length = _flat_drawing_mm(el)
-        if length is None:
+    for el in p.iter(f"{WP}inline", f"{WP}anchor", f"{W}pict"):
+        if in_fallback(el, p):
             continue
-        if top_only:
-            offset = _anchor_offset_mm(el) if el.tag == f"{WP}anchor" else None
-            if offset is None or offset > 3.0:
-                continue
-        holder = el.getparent()  # w:drawing
-        alt = holder
-        while alt is not None and alt is not p and alt.tag != f"{MC}AlternateContent":
+        drawn = vml_line(el) if el.tag == f"{W}pict" else drawing_line(el)
+        if drawn is None:
+            continue
+        if top_only and (drawn.inline or drawn.y_from not in ("paragraph", "line") or (drawn.y_mm or 0.0) > 3.0):
+            continue
+        holder = el if el.tag == f"{W}pict" else el.getparent()  # w:pict | w:drawing
+        alt = holder.getparent()
+        while alt is not None and alt is not p and alt.tag not in (f"{MC}AlternateContent", f"{W}r"):
             alt = alt.getparent()
-        out.append((alt if alt is not None and alt.tag == f"{MC}AlternateContent" else holder, length))
-    if not top_only:
-        for line in p.iter(f"{V}line"):
-            if inside(line, (f"{MC}AlternateContent",), p):
-                continue
-            pict = line.getparent()
-            out.append((pict, 0.0))
+        out.append((alt if alt is not None and alt.tag == f"{MC}AlternateContent" else holder, drawn.length_mm))
     return out
 
 
@@ -149,14 +119,8 @@ def _existing(p) -> tuple[list[tuple[object, float]], list, object | None]:
     it, and the next text paragraph (for a typed rule)."""
     found = list(_drawings(p))
     empties = []
-    following = []
-    sib = p.getnext()
-    while sib is not None:
-        if sib.tag == f"{W}p":
-            following.append(sib)
-        sib = sib.getnext()
     next_text = None
-    for q in following:
+    for q in next_sibling_paragraphs(p):
         if has_text(q):
             next_text = q
             found += _drawings(q, top_only=True)
@@ -259,14 +223,7 @@ def _border_paragraphs(ctx: FixContext, empties: list, container: float) -> list
 
 
 def _set_length(q, length: float, container: float, centre: float) -> None:
-    ppr = q.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = OxmlElement("w:pPr")
-        q.insert(0, ppr)
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
+    ind = child(child(q, "pPr"), "ind", first=False)
     for attr in list(ind.attrib):
         del ind.attrib[attr]
     ind.set(qn("w:left"), str(round(max(centre - length / 2, 0.0) * 1440 / 25.4)))

@@ -23,6 +23,12 @@ REASONS = {
     "noi_nhan.level": "sắp xếp lại khối nơi nhận và chữ ký cần người soạn",
     "date.in_header": "bỏ dòng ngày tháng là sửa nội dung",
     "size.consistency": "",
+    "signature.style": "quyền hạn, chức vụ người ký viết in hoa: đổi chữ thường thành chữ hoa là sửa chữ; người soạn sửa",
+    "signer_name.style": "cách viết họ tên người ký (chữ hoa, chữ thường) do người soạn sửa",
+    "co_quan.rule": "không xác định chắc dòng chữ cần kẻ đường dưới; người soạn kẻ trong Word",
+    "tieu_ngu.rule": "không xác định chắc dòng tiêu ngữ để kẻ đường dưới; người soạn kẻ trong Word",
+    "trich_yeu.rule": "không có dòng trích yếu (hoặc bố cục khác mẫu) để kẻ đường dưới; người soạn viết trích yếu "
+                      "rồi chạy lại --fix",
 }
 PREFIX_REASONS = (
     (".missing", "thiếu thành phần thể thức: nội dung phải do người soạn viết"),

@@ -10,23 +10,28 @@ import re
 from ...layout.rules import element, regex
 from ..text import bare, fold_tone
 from ..view import clean
-from .docxml import find_segment, replace_span
+from .docxml import find_segment, raw_text, replace_span
 from .model import FixContext, TextEdit
 
 _DATE_NUMBERS = re.compile(r"(ngày\s*)([0-9]{1,2})(\s*tháng\s*)([0-9]{1,2})(\s*năm)")
 
 
+def _locate(ctx: FixContext, block) -> tuple[object, tuple[int, int]] | None:
+    """The paragraph of ``block`` and where its text lies in it."""
+    paras = ctx.paragraphs_of([block])
+    if block is None or not paras:
+        return None
+    span = find_segment(paras[0], block.text)
+    return (paras[0], span) if span is not None else None
+
+
 def fix_date_zeros(ctx: FixContext) -> bool:
     """'ngày 5 tháng 03' → 'ngày 05 tháng 3', choosing the form date.regex accepts."""
     b = ctx.anatomy.date
-    paras = ctx.paragraphs_of([b])
-    if b is None or not paras:
+    found = _locate(ctx, b)
+    if found is None:
         return False
-    p = paras[0]
-    span = find_segment(p, b.text)
-    if span is None:
-        return False
-    from .docxml import raw_text
+    p, span = found
 
     raw = raw_text(p)
     seg = raw[span[0]:span[1]]
@@ -63,13 +68,10 @@ def fix_date_zeros(ctx: FixContext) -> bool:
 
 
 def _replace_fixed_line(ctx: FixContext, rule: str, block, expected: str, label: str) -> bool:
-    paras = ctx.paragraphs_of([block])
-    if block is None or not paras:
+    found = _locate(ctx, block)
+    if found is None:
         return False
-    p = paras[0]
-    span = find_segment(p, block.text)
-    if span is None:
-        return False
+    p, span = found
     if bare(block.text) != bare(expected):
         ctx.refuse(rule, label, f"'{block.text}'",
                    f"chữ khác với mẫu '{expected}' không chỉ ở dấu, chữ hoa hay gạch nối; không chắc sửa thế nào "
