@@ -1,5 +1,8 @@
 """The check registry: each check is a function registered with the rule ids
-it may report; severities and element names come from ``decree30.yaml``."""
+it may report; severities and element names come from ``decree30.yaml``.
+
+The registry imports none of the checks it registers: :mod:`.engine` imports
+the ``checks_*`` modules (which register themselves here) and runs them."""
 
 from __future__ import annotations
 
@@ -35,6 +38,11 @@ class Context:
     view: DocumentView
     anatomy: Anatomy
     findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said to the reader, not counted as findings
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
 
     def report(self, rule: str, found: str, expected: str, block: Block | None = None, *,
                page: int | None = None, position: str = "", severity: str | None = None) -> None:
@@ -63,16 +71,3 @@ def check(*rule_ids: str) -> Callable[[CheckFn], CheckFn]:
         return func
 
     return register
-
-
-def registered_ids() -> set[str]:
-    return {rule for ids, _ in CHECKS for rule in ids}
-
-
-def run_checks(view: DocumentView, anatomy: Anatomy) -> list[Finding]:
-    from . import checks_body, checks_closing, checks_header, checks_page  # noqa: F401 - registration
-
-    ctx = Context(view, anatomy)
-    for _, func in CHECKS:
-        func(ctx)
-    return ctx.findings
