@@ -401,6 +401,12 @@ def test_check_a_word_file_lists_and_marks_findings(app, client, tmp_path):
     assert re.search(r'<li class="error"><strong>LỖI</strong>', done)
     image = re.search(r'<img src="/tep/([0-9a-f]{32})" alt="Trang 1"', done)
     assert image and client.get(f"/tep/{image.group(1)}").mimetype == "image/png"
+    fixed = re.search(r'href="/tep/([0-9a-f]{32})">Tải tệp đã sửa thể thức', done)
+    assert fixed and "Sửa tự động" in done
+    got = client.get(f"/tep/{fixed.group(1)}")
+    assert "attachment" in got.headers["Content-Disposition"] and "da-sua.docx" in got.headers["Content-Disposition"]
+    section = docx.Document(io.BytesIO(got.data)).sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297  # Letter paper fixed to A4
 
 
 def test_findings_with_a_place_are_marked_where_they_are():

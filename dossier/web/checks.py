@@ -2,12 +2,11 @@
 :func:`dossier.check.check_file` listed and marked on page images (PNG from
 ``pdftoppm``; a DOCX is converted to PDF by the server's LibreOffice first),
 download the fixed file when the checker can fix it (``dossier.check.fix``,
-when that module is installed).
+the library of ``dossier check --fix``).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 from pathlib import Path
 
@@ -44,16 +43,6 @@ def page_images(pdf: Path, folder: Path) -> list[dict]:
             for n, (png, (w, h)) in enumerate(zip(images, sizes), 1)]
 
 
-def fixer():
-    """``dossier.check.fix`` when installed (another branch builds it), else None."""
-    try:
-        if importlib.util.find_spec("dossier.check.fix") is None:
-            return None
-    except (ImportError, ValueError):
-        return None
-    return importlib.import_module("dossier.check.fix")
-
-
 def _marks(findings, pages: list[dict]) -> dict[int, list[dict]]:
     by_page: dict[int, list[dict]] = {p["number"]: [] for p in pages}
     sizes = {p["number"]: (p["width_mm"], p["height_mm"]) for p in pages}
@@ -84,19 +73,22 @@ def run_check(up, store, convert) -> dict:
     pages = page_images(pdf, folder)
     for p in pages:
         p["key"] = store.offer(p["png"], p["png"].name, "image/png")
-    downloads = []
-    fix = fixer()
-    if fix is not None and hasattr(fix, "fix_file"):
-        fixed = folder / f"da-sua{up.path.suffix}"
+    downloads, fixed_report = [], None
+    if up.kind == "docx":
+        from ..check.fix import fix_docx
+
+        fixed = folder / "da-sua.docx"
         try:
-            if fix.fix_file(up.path, fixed):
-                stem = up.shown_name.rsplit(".", 1)[0]
-                downloads.append(("Tải tệp đã sửa", store.offer(fixed, f"{stem}.da-sua{up.path.suffix}",
-                                                                  MIMES[up.kind])))
-        except DossierError:
-            pass
+            fixed_report = fix_docx(up.path, fixed)
+        except DossierError as exc:
+            fixed_report = None
+            report.notes.append(f"Không sửa tự động được: {exc.message}")
+        if fixed_report is not None and fixed_report.changed:
+            stem = up.shown_name.rsplit(".", 1)[0]
+            downloads.append(("Tải tệp đã sửa thể thức (.docx)", store.offer(fixed, f"{stem}.da-sua.docx",
+                                                                               MIMES["docx"])))
     html = render_template("web/_check_result.html", report=report, pages=pages,
-                           marks=_marks(report.findings, pages), estimated=up.kind == "docx")
+                           marks=_marks(report.findings, pages), estimated=up.kind == "docx", fixed=fixed_report)
     return {"html": html, "downloads": downloads,
             "lines": [f"{report.path}: {len(report.errors)} lỗi, {len(report.warnings)} cảnh báo "
                       f"({report.kind_label()})."]}
