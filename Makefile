@@ -7,6 +7,7 @@
 #   make bench       benchmarks (speed and memory, with ratios to baselines)
 #   make clean       remove build/ (resident servers stay: they change no byte of any output)
 #   make stop        stop the resident LibreOffice and Python servers now (else they stop when idle)
+#   make serve       the clerks' web page (dossier serve) on a copy of the samples, http://127.0.0.1:8765/
 #   make -j2 all     in parallel; only what changed is rebuilt (dependency files in build/.stamps)
 PY       := .venv/bin/python
 DOSSIER  := .venv/bin/dossier
@@ -27,7 +28,7 @@ COMMUNES      := $(sort $(basename $(notdir $(COMMUNE_FILES))))
 DISTRICT_UNITS := $(patsubst ho-so-%,%,$(basename $(notdir $(wildcard $(DATA_DIR)/ho-so-huyen-*.yaml))))
 STAMPS        := $(BUILD)/.stamps
 
-.PHONY: all demo test setup clean stop preview bench communes district summary villages plans letters $(COMMUNES)
+.PHONY: all demo test setup clean stop preview bench communes district summary villages plans letters serve $(COMMUNES)
 
 all: communes district summary villages plans
 
@@ -98,3 +99,10 @@ clean:
 
 stop:
 	-[ -x $(DOSSIER) ] && $(DOSSIER) office stop
+
+# --- the clerks' web page (issue #17): on the samples, a copy in $(BUILD) so edits never touch samples/
+SERVE_DIR := $(if $(filter $(SAMPLES),$(DATA_DIR)),$(BUILD)/du-lieu-mau,$(DATA_DIR))
+
+serve: $(SETUP)
+	@if [ "$(SERVE_DIR)" != "$(DATA_DIR)" ] && [ ! -d "$(SERVE_DIR)" ]; then mkdir -p $(BUILD) && cp -r $(SAMPLES) $(SERVE_DIR); fi
+	$(DOSSIER) serve $(SERVE_DIR)

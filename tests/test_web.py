@@ -473,3 +473,31 @@ def test_merge_of_an_uploaded_list_names_the_refused_rows(app, client, data, tmp
 
     combined = pypdf.PdfReader(io.BytesIO(client.get(f"/tep/{key}").data))
     assert len(combined.outline) >= 30
+
+
+def test_serving_beyond_the_loopback_warns_and_asks_a_password(data):
+    import threading
+    import urllib.error
+    import urllib.request
+
+    said: list[str] = []
+    ready = threading.Event()
+    holder = {}
+
+    def on_ready(server):
+        holder["server"] = server
+        ready.set()
+
+    thread = threading.Thread(target=lambda: __import__("dossier.web.server", fromlist=["serve"]).serve(
+        data, host="0.0.0.0", port=0, open_browser=False, say=said.append, on_ready=on_ready), daemon=True)
+    thread.start()
+    assert ready.wait(30)
+    try:
+        port = holder["server"].server_port
+        assert any("CẢNH BÁO" in s for s in said) and any("Mật khẩu đăng nhập" in s for s in said)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/xa") as page:  # noqa: S310 - our own server
+            assert page.url.endswith("/dang-nhap?next=/xa")
+    finally:
+        holder["server"].shutdown()
+        thread.join(30)
+    assert said[-1] == "Đã dừng máy chủ."

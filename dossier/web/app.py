@@ -54,13 +54,14 @@ class Office:
 
 
 def create_app(data_dir: str | Path, *, state_dir: str | Path | None = None, password: str | None = None,
-               hosts: tuple[str, ...] = (), testing: bool = False) -> Flask:
+               hosts: tuple[str, ...] | None = (), testing: bool = False) -> Flask:
     """The web application over ``data_dir``.
 
     ``state_dir``: the server's own folder (uploads, outputs); a new private
     temporary folder by default, removed by :func:`close_app`. ``password``:
     required to log in (given when the server listens beyond the loopback).
-    ``hosts``: the host names the browser may use besides the loopback ones.
+    ``hosts``: the host names the browser may use besides the loopback ones;
+    None: any (a server on the network, behind its password).
     """
     data_dir = Path(data_dir).resolve()
     if not data_dir.is_dir():
@@ -79,7 +80,7 @@ def create_app(data_dir: str | Path, *, state_dir: str | Path | None = None, pas
         TESTING=testing,
         DOSSIER_DATA=data_dir,
         DOSSIER_PASSWORD=password,
-        DOSSIER_HOSTS=set(security.LOOPBACK) | set(hosts),
+        DOSSIER_HOSTS=None if hosts is None else set(security.LOOPBACK) | set(hosts),
         DOSSIER_OWNED_STATE=owned,
     )
     app.extensions["dossier"] = {"storage": Storage(root), "jobs": Jobs(), "office": Office(),

@@ -160,5 +160,6 @@ def keep_warm(convert, stop: threading.Event, every: float = 300.0) -> None:
             with tempfile.TemporaryDirectory(prefix="dossier-web-warm-") as tmp:
                 warm_document(Path(tmp), convert)
         except Exception:  # no LibreOffice: pages that need it will say so
-            traceback.print_exc()
+            if not stop.is_set():
+                traceback.print_exc()
         stop.wait(every)

@@ -40,8 +40,10 @@ def _same_origin(value: str) -> bool:
 
 def _check_host() -> None:
     allowed = current_app.config["DOSSIER_HOSTS"]
+    if allowed is None:
+        return
     host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
-    if allowed and host not in allowed:
+    if host not in allowed:
         abort(400, "Địa chỉ máy chủ không hợp lệ.")
 
 

@@ -25,9 +25,11 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(data_dir: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, password: str | None = None,
-          open_browser: bool = True, say: Callable[[str], None] = print) -> None:
-    """Serve ``data_dir`` until Ctrl-C. Another address than the loopback needs a password
-    (one is made and printed when none is given)."""
+          open_browser: bool = True, say: Callable[[str], None] = print,
+          on_ready: Callable[[object], None] | None = None) -> None:
+    """Serve ``data_dir`` until Ctrl-C (or ``server.shutdown()`` of the server handed to
+    ``on_ready``). Another address than the loopback needs a password (one is made and
+    printed when none is given)."""
     from werkzeug.serving import make_server
 
     from .app import close_app, create_app
@@ -42,18 +44,22 @@ def serve(data_dir: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, 
     elif password is not None and not password:
         raise input_error("Mật khẩu không được để trống.")
     os.environ.setdefault("DOSSIER_OFFICE_IDLE", "900")  # the resident LibreOffice outlives each request
-    app = create_app(data_dir, password=password, hosts=(host,) if not is_loopback(host) else ())
+    # on the loopback only the loopback names (no DNS rebinding); beyond it any name, behind the password
+    app = create_app(data_dir, password=password, hosts=None if not is_loopback(host) else ())
     server = make_server(host, port, app, threaded=True)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{server.server_port}/"
     stop = threading.Event()
     office = app.extensions["dossier"]["office"]
-    threading.Thread(target=keep_warm, args=(office.convert, stop), daemon=True, name="dossier-warm").start()
+    warm = threading.Thread(target=keep_warm, args=(office.convert, stop), daemon=True, name="dossier-warm")
+    warm.start()
     say(f"Mở trình duyệt tại địa chỉ: {url}")
     say("Nhấn Ctrl+C để dừng máy chủ.")
     if open_browser and not os.environ.get("PYTEST_CURRENT_TEST"):
         import webbrowser
 
         threading.Timer(0.5, lambda: webbrowser.open(url)).start()
+    if on_ready is not None:
+        on_ready(server)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -61,5 +67,6 @@ def serve(data_dir: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, 
     finally:
         stop.set()
         server.server_close()
+        warm.join(timeout=30)  # a warm-up conversion under way ends before LibreOffice is stopped
         close_app(app)
         say("Đã dừng máy chủ.")
