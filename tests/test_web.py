@@ -256,22 +256,47 @@ def test_blank_and_filled_excel_forms_download(client):
         assert "Tiêu chí" in book.sheetnames
 
 
-def test_upload_a_filled_form_shows_its_result_then_saves_it(client, data, tmp_path):
-    from dossier.criteria import evaluate, load_assessment
+def filled_form(assessment_file, path, values: dict[str, object]):
+    """The commune's Excel form filled from its data, with some values (column E) changed."""
+    from dossier.criteria import load_assessment
     from dossier.report.form import write_form
 
-    filled = tmp_path / "son-binh.xlsx"
-    write_form(filled, assessment=load_assessment(data / "communes" / "son-binh.yaml"))
+    write_form(path, assessment=load_assessment(assessment_file))
+    book = openpyxl.load_workbook(path)
+    sheet = book["Tiêu chí"]
+    for row in sheet.iter_rows(min_row=1):
+        if row[0].value in values:
+            row[4].value = values[row[0].value]
+    book.save(path)
+    return path
+
+
+def test_upload_a_filled_form_shows_its_result_then_saves_it(client, data, tmp_path):
+    from dossier.criteria import evaluate, load_assessment
+
+    filled = filled_form(data / "communes" / "na-tam.yaml", tmp_path / "na-tam.xlsx", {"3.1": 85})
     csrf = token(client, "/xa/na-tam")
     shown = client.post("/xa/na-tam/bieu-mau", data={"csrf_token": csrf, "file": (filled.open("rb"), "bieu mau.xlsx")},
                         content_type="multipart/form-data")
     html = text(shown)
-    assert shown.status_code == 200 and "19/19" in html and "chưa lưu" in html
+    assert shown.status_code == 200 and "17/19" in html and "chưa lưu" in html
     assert evaluate(load_assessment(data / "communes" / "na-tam.yaml")).met_count == 16
     key, version = re.search(r'name="upload" value="([0-9a-f]+)"', html).group(1), _version(html)
     saved = client.post("/xa/na-tam/luu-bieu-mau", data={"csrf_token": csrf, "upload": key, "version": version})
     assert saved.status_code == 200 and "Đã lưu số liệu" in text(saved)
-    assert evaluate(load_assessment(data / "communes" / "na-tam.yaml")).met_count == 19
+    result = evaluate(load_assessment(data / "communes" / "na-tam.yaml"))
+    assert result.met_count == 17 and result.name == "Nà Tăm"
+
+
+def test_another_commune_s_form_is_shown_but_never_saved(client, data, tmp_path):
+    filled = filled_form(data / "communes" / "son-binh.yaml", tmp_path / "son-binh.xlsx", {})
+    before = (data / "communes" / "na-tam.yaml").read_bytes()
+    csrf = token(client, "/xa/na-tam")
+    shown = client.post("/xa/na-tam/bieu-mau", data={"csrf_token": csrf, "file": (filled.open("rb"), "x.xlsx")},
+                        content_type="multipart/form-data")
+    html = text(shown)
+    assert "19/19" in html and "là của xã Sơn Bình" in html and 'name="upload"' not in html
+    assert (data / "communes" / "na-tam.yaml").read_bytes() == before
 
 
 # --------------------------------------------------------------------------- hostile uploads

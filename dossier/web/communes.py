@@ -187,9 +187,24 @@ def upload(slug: str):
         message = str(exc).replace(str(up.path), f"«{up.shown_name}»")
         return _show(slug, path, error=message, status=400)
     key = storage().offer(up.path, up.shown_name, MIMES["xlsx"])
-    return _show(slug, path, result=result, warnings=warnings,
-                 uploaded={"key": key, "name": up.shown_name},
+    other = _other_unit(path, result)
+    return _show(slug, path, result=result, warnings=warnings, error=other,
+                 uploaded=None if other else {"key": key, "name": up.shown_name},
                  notice=f"Kết quả tính từ biểu mẫu «{up.shown_name}» (chưa lưu vào số liệu của xã).")
+
+
+def _other_unit(path: Path, uploaded) -> str | None:
+    """Why a form may not be saved for this commune: it is another unit's (by code, else by name)."""
+    try:
+        mine, _ = _evaluate(path)
+    except DossierError:
+        return None
+    same = (mine.code == uploaded.code) if (mine.code and uploaded.code) else \
+        (mine.name.casefold() == uploaded.name.casefold())
+    if same:
+        return None
+    return (f"Biểu mẫu này là của {uploaded.label}{f' (mã {uploaded.code})' if uploaded.code else ''}, "
+            f"không phải {mine.label}: không lưu được cho {mine.label}.")
 
 
 @bp.route("/xa/<slug>/luu-bieu-mau", methods=["POST"])
@@ -201,8 +216,11 @@ def save_upload(slug: str):
     with file_lock(path):
         if request.form.get("version") != version(path):
             return _show(slug, path, conflict={"changed": ["(toàn bộ biểu mẫu)"], "form": {}}, status=409)
+        result = evaluate(load_assessment(found.path))
+        other = _other_unit(path, result)
+        if other:
+            return _show(slug, path, error=other, status=400)
         if path.suffix.lower() == ".xlsx":
-            evaluate(load_assessment(found.path))
             write_bytes(path, found.path.read_bytes())
         else:
             from ..load.files import load_mapping

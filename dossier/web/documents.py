@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 import time
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session, url_for
 
 from ..errors import DossierError
 from ..models.document import KINDS, OfficialDocument
@@ -140,9 +141,19 @@ def preview():
                 lib.preview(doc.kind, data_file, out, convert=office().convert)
             seconds = time.perf_counter() - started
             shown = storage().offer(out, "du-thao.pdf", "application/pdf")
+            _forget_previous(data_file)
         except DossierError as exc:
             state.general.append(str(exc))
     return render_template("web/_document_check.html", fields=FIELDS, state=state, preview=shown, seconds=seconds)
+
+
+def _forget_previous(data_file: Path) -> None:
+    """Remove this browser's previous preview (a clerk typing makes one a second)."""
+    previous = session.get("preview")
+    session["preview"] = data_file.stem
+    if previous and re.fullmatch(r"[0-9a-f]{32}", previous) and previous != data_file.stem:
+        for old in data_file.parent.glob(previous + ".*"):
+            old.unlink(missing_ok=True)
 
 
 @bp.route("/van-ban/tai-ve/<fmt>", methods=["POST"])

@@ -101,7 +101,8 @@ def install(app: Flask) -> None:
             if hmac.compare_digest(given.encode(), current_app.config["DOSSIER_PASSWORD"].encode()):
                 session["logged_in"] = True
                 target = request.args.get("next", "/")
-                return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+                local = target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target
+                return redirect(target if local else "/")
             error = "Mật khẩu không đúng."
         return render_template("web/login.html", error=error), (401 if error else 200)
 

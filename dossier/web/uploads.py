@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -157,6 +156,3 @@ def receive(storage, file, allowed: tuple[str, ...], *, limit: int = MAX_FILE_BY
         target.unlink(missing_ok=True)
         raise
 
-
-def token() -> str:
-    return secrets.token_hex(16)
