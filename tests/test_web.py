@@ -526,3 +526,20 @@ def test_serving_beyond_the_loopback_warns_and_asks_a_password(data):
         holder["server"].shutdown()
         thread.join(30)
     assert said[-1] == "Đã dừng máy chủ."
+
+
+def test_open_a_data_file_from_the_clerk_s_machine(client):
+    from .conftest import SAMPLES
+
+    page = _upload(client, "/van-ban/mo", (SAMPLES / "cong-van-ubnd-huyen.yaml").read_bytes(), "công văn.yaml")
+    assert page.status_code == 200
+    assert re.search(r'id="f-subject"[^>]*>[^<]*\S', text(page))  # the subject filled in
+    assert "công văn.yaml" in text(page)
+    bad = _upload(client, "/van-ban/mo", b"kind: cong-van\nsubject: [unclosed\n", "loi.yaml")
+    assert bad.status_code == 400 and "«loi.yaml»" in text(bad) and "sai cú pháp" in text(bad)
+    binary = _upload(client, "/van-ban/mo", b"\x00\x01\x02" * 100, "x.yaml")
+    assert binary.status_code == 400 and "không phải loại tệp được nhận" in text(binary)
+    levels = ["a0: &a0 [" + "x, " * 10 + "]"]
+    levels += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    bomb = _upload(client, "/van-ban/mo", ("\n".join(levels) + "\n").encode(), "bom.yaml")  # "billion laughs"
+    assert bomb.status_code == 400

@@ -112,6 +112,27 @@ def page():
     return _page(state, kind=kind, source=source)
 
 
+@bp.route("/van-ban/mo", methods=["POST"])
+def open_upload():
+    """A data file (YAML/JSON) from the clerk's machine, opened in the form."""
+    from ..load.files import load_mapping
+    from .uploads import MAX_DATA_BYTES, receive
+
+    up = receive(storage(), request.files.get("file"), ("data",), limit=MAX_DATA_BYTES)
+    try:
+        data = load_mapping(up.path)
+    except DossierError as exc:
+        exc.message = exc.message.replace(str(up.path), f"«{up.shown_name}»")
+        raise
+    finally:
+        up.path.unlink(missing_ok=True)
+    kind = data.get("kind", "cong-van")
+    if kind not in KINDS:
+        abort(400, f"Tệp «{up.shown_name}» không phải dữ liệu một văn bản (trường kind phải là một trong "
+                   f"{', '.join(KINDS)}).")
+    return _page(FormState(values=data_to_values(FIELDS, data)), kind=kind, source=up.shown_name)
+
+
 def _validated(form) -> tuple[OfficialDocument | None, dict, FormState]:
     data, state = form_to_data(FIELDS, form)
     doc = validate_form(OfficialDocument, FIELDS, data, state)

@@ -13,7 +13,9 @@ Types are judged by content, not by the name:
 * ``pdf``: ``%PDF-`` at the very first byte, readable by pikepdf, and not also
   a ZIP (a polyglot PDF/ZIP or PDF/HTML is refused);
 * ``jpeg`` / ``png``: the magic number, then Pillow verifies the image (its
-  decompression-bomb guard on).
+  decompression-bomb guard on);
+* ``data``: small UTF-8 text with no NUL byte (YAML or JSON; the data loader
+  then reads it with its own bounds).
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ MAX_ZIP_ENTRIES = 5000
 MAX_ZIP_RATIO = 200  # unpacked / packed, per entry and overall
 
 KIND_NAMES = {"xlsx": "bảng tính Excel (.xlsx)", "docx": "văn bản Word (.docx)", "pdf": "tệp PDF",
-              "jpeg": "ảnh JPEG", "png": "ảnh PNG"}
-EXTENSIONS = {"xlsx": ".xlsx", "docx": ".docx", "pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
+              "jpeg": "ảnh JPEG", "png": "ảnh PNG", "data": "tệp dữ liệu YAML/JSON (chữ UTF-8)"}
+EXTENSIONS = {"xlsx": ".xlsx", "docx": ".docx", "pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "data": ".yaml"}
+MAX_DATA_BYTES = 1024 * 1024
 ZIP_MARKERS = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml"}
 
 
@@ -131,7 +134,21 @@ def sniff(path: Path) -> str | None:
         return _zip_kind(path)
     if head.startswith(b"%PDF-"):
         return "pdf" if _pdf_ok(path) else None
-    return _image_kind(path)
+    return _image_kind(path) or _data_kind(path)
+
+
+def _data_kind(path: Path) -> str | None:
+    """Text a data file may be (YAML or JSON): small, UTF-8, no NUL byte. The loader checks the rest."""
+    if path.stat().st_size > MAX_DATA_BYTES:
+        return None
+    raw = path.read_bytes()
+    if b"\0" in raw:
+        return None
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return "data"
 
 
 def receive(storage, file, allowed: tuple[str, ...], *, limit: int = MAX_FILE_BYTES) -> Upload:
