@@ -17,7 +17,7 @@ from dossier.web import close_app, create_app
 from dossier.web.server import is_loopback
 
 from .conftest import pdftotext
-from .web_helpers import CountingStream, copy_samples, polyglot_pdf, small_pdf, token, zip_bomb_xlsx
+from .web_helpers import CountingStream, copy_samples, form_values, polyglot_pdf, small_pdf, token, zip_bomb_xlsx
 
 
 @pytest.fixture
@@ -543,3 +543,17 @@ def test_open_a_data_file_from_the_clerk_s_machine(client):
     levels += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
     bomb = _upload(client, "/van-ban/mo", ("\n".join(levels) + "\n").encode(), "bom.yaml")  # "billion laughs"
     assert bomb.status_code == 400
+
+
+@pytest.mark.parametrize("kind", ["cong-van", "to-trinh", "bao-cao", "ke-hoach", "thong-bao", "quyet-dinh", "bien-ban"])
+def test_a_new_document_of_each_kind_starts_valid(client, kind):
+    """The form a clerk opens is a valid draft (the placeholders '…' to overwrite), never a page of errors."""
+    from dossier.models.document import OfficialDocument
+    from dossier.web.documents import FIELDS
+    from dossier.web.forms import form_to_data, validate_form
+
+    values = form_values(client.get(f"/van-ban?loai={kind}").get_data(as_text=True), "doc-form")
+    values = {k: html_lib.unescape(v) for k, v in values.items()}
+    data, state = form_to_data(FIELDS, values)
+    assert validate_form(OfficialDocument, FIELDS, data, state) is not None, (state.errors, state.general)
+    assert data["kind"] == kind

@@ -92,3 +92,46 @@ class CountingStream(io.RawIOBase):
         buffer[:n] = chunk
         self.sent += n
         return n
+
+
+def form_values(html: str, form_id: str) -> dict[str, str]:
+    """What a browser would submit from the form ``form_id`` of ``html`` (text, ticked boxes, selected options)."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside, self.values, self.textarea, self.select = False, {}, None, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form":
+                self.inside = a.get("id") == form_id
+            if not self.inside:
+                return
+            if tag == "input" and a.get("name") and a.get("type") not in ("file", "submit"):
+                if a.get("type") != "checkbox" or "checked" in a:
+                    self.values[a["name"]] = a.get("value") or ""
+            elif tag == "textarea":
+                self.textarea = a["name"]
+                self.values[self.textarea] = ""
+            elif tag == "select":
+                self.select = a["name"]
+            elif tag == "option" and self.select and ("selected" in a or self.select not in self.values):
+                self.values[self.select] = a.get("value", "")
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.inside = False
+            elif tag == "textarea":
+                self.textarea = None
+            elif tag == "select":
+                self.select = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.values[self.textarea] += data
+
+    reader = Reader()
+    reader.feed(html)
+    return reader.values

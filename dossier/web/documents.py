@@ -67,6 +67,13 @@ STARTER = {
     "signer": {"authority": ["TM. ỦY BAN NHÂN DÂN"], "title": "CHỦ TỊCH", "name": "…"},
     "distribution": ["Như trên", "Lưu: VT"],
 }
+# what the kinds with their own parts need besides (Decree 30: quyết định, biên bản)
+STARTER_BY_KIND = {
+    "quyet-dinh": {"authority_line": "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ …", "body": [],
+                   "legal_bases": ["Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025"],
+                   "articles": [{"text": "…"}, {"text": "Quyết định này có hiệu lực kể từ ngày ký."}]},
+    "bien-ban": {"secretary": {"title": "Thư ký", "name": "…"}, "chair": {"title": "Chủ trì", "name": "…"}},
+}
 _preview_lock = threading.Lock()
 
 
@@ -105,7 +112,7 @@ def page():
         data = load_mapping(files[source])
         kind = data.get("kind", "cong-van")
     else:
-        data = {**STARTER, "kind": kind}
+        data = {**STARTER, "kind": kind, **STARTER_BY_KIND.get(kind, {})}
         if KINDS[kind][1]:
             data["symbol"] = f"{KINDS[kind][1]}-UBND"
     state = FormState(values=data_to_values(FIELDS, data))
