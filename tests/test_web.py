@@ -225,6 +225,8 @@ def test_edit_a_value_reevaluates_and_writes_the_file(client, data):
     from dossier.criteria import evaluate, load_assessment
 
     assert evaluate(load_assessment(data / "communes" / "na-tam.yaml")).met_count == 17
+    written = (data / "communes" / "na-tam.yaml").read_text(encoding="utf-8")
+    assert written.startswith("# Đánh giá mức độ đạt các tiêu chí") and "DỮ LIỆU MẪU" in written.splitlines()[1]
 
 
 def test_two_tabs_editing_the_same_commune_see_a_conflict(client, data):

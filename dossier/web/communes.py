@@ -169,11 +169,19 @@ def edit(slug: str):
 
 
 def _dump(data: dict, path: Path) -> str:
+    """The new file text. YAML keeps the comment block the file starts with (what the data is,
+    where it comes from); comments inside the data are not kept."""
     if path.suffix.lower() == ".json":
         import json
 
         return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+    header = []
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+    return "\n".join(header) + ("\n" if header else "") + body
 
 
 @bp.route("/xa/<slug>/bieu-mau", methods=["POST"])

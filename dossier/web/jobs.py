@@ -148,12 +148,18 @@ def zip_folder(folder: Path, target: Path) -> Path:
 
 
 def keep_warm(convert, stop: threading.Event, every: float = 300.0) -> None:
-    """Keep the resident LibreOffice up while the server runs: one tiny
-    conversion now (the first preview then skips the start-up) and one every
-    ``every`` seconds, well inside ``DOSSIER_OFFICE_IDLE``."""
+    """Keep the pipeline and LibreOffice warm while the server runs: the pipeline's
+    modules imported now, one tiny conversion now (the first preview then skips
+    LibreOffice's start-up) and one every ``every`` seconds, well inside
+    ``DOSSIER_OFFICE_IDLE``."""
+    import importlib
     import tempfile
 
     from .documents import warm_document
+
+    for module in ("dossier.pipeline.commune", "dossier.assemble.build", "dossier.check", "dossier.merge.run",
+                   "dossier.report.form"):
+        importlib.import_module(module)  # the pipeline imported once, before the first request needs it
 
     while not stop.is_set():
         try:
