@@ -203,3 +203,29 @@ def test_check_a_file_and_see_the_findings_on_its_pages(site, browser):
     shot(browser, "kiem-tra", site["tmp"])
     assert "lỗi" in _text(browser, "#counts")
 
+
+
+def test_letters_from_an_uploaded_list(site, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from .test_merge_run import with_bad_rows
+
+    folder = site["tmp"] / "danh-sach"
+    folder.mkdir()
+    table = with_bad_rows(folder)
+    browser.get(site["url"] + "/van-ban")
+    browser.find_element(By.ID, "merge-link").click()
+    Select(browser.find_element(By.ID, "m-list")).select_by_value("")
+    Select(browser.find_element(By.ID, "m-common")).select_by_value("giay-moi/chung.yaml")
+    browser.find_element(By.ID, "m-file").send_keys(str(table))
+    browser.find_element(By.ID, "m-name").send_keys("{stt:02d}-{ten_don_vi}")
+    browser.find_element(By.NAME, "format-pdf").click()  # Word only, and the combined PDF
+    browser.find_element(By.ID, "merge").click()
+    wait_for(lambda: browser.find_elements(By.ID, "refused"), timeout=300, what="the merge report")
+    assert "Đã tạo 30 văn bản" in browser.page_source
+    rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#refused tbody tr")]
+    assert len(rows) == 2 and rows[0].startswith("33") and "TS. Lê Văn B" in rows[1]
+    assert browser.find_elements(By.LINK_TEXT, "Tệp PDF gộp")
+    browser.execute_script("document.getElementById('merge-result').scrollIntoView()")
+    shot(browser, "van-ban-hang-loat", site["tmp"])
