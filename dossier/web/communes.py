@@ -16,7 +16,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
 from flask import Blueprint, Flask, abort, render_template, request, send_file
 
 from ..criteria import evaluate, load_assessment
@@ -115,28 +114,48 @@ def _value(text: str) -> Any:
     return text
 
 
-def _edited(path: Path, form) -> tuple[dict[str, Any], list[str]]:
-    """The commune's data with the form's values; the indicator ids changed."""
-    from ..load.files import load_mapping
+FIELDS = (("value", "v"), ("numerator", "n"), ("denominator", "d"))
 
-    data = load_mapping(path)
-    indicators = data.setdefault("indicators", {})
+
+def apply_form(data: Any, form) -> list[str]:
+    """Put the form's values into the commune's data (in place); the indicator ids changed."""
+    indicators = data.get("indicators") or {}
     changed = []
     for key in list(indicators):
-        entry = indicators[key] if isinstance(indicators[key], dict) else {"value": indicators[key]}
-        new = dict(entry)
-        for field, prefix in (("value", "v"), ("numerator", "n"), ("denominator", "d")):
+        entry = indicators[key]
+        if not isinstance(entry, dict):  # "5": 78.5: a bare value
+            name = f"v-{key}"
+            if name in form and _value(str(form.get(name, ""))[:200]) != entry:
+                indicators[key] = _value(str(form.get(name, ""))[:200])
+                changed.append(str(key))
+            continue
+        before = dict(entry)
+        for field, prefix in FIELDS:
             name = f"{prefix}-{key}"
             if name in form:
                 value = _value(str(form.get(name, ""))[:200])
                 if value is None:
-                    new.pop(field, None)
-                else:
-                    new[field] = value
-        if new != entry:
-            indicators[key] = new
+                    entry.pop(field, None)
+                elif entry.get(field) != value:
+                    entry[field] = value
+        if dict(entry) != before:
             changed.append(str(key))
-    return data, changed
+    return changed
+
+
+def new_text(path: Path, change) -> str:
+    """The file's text after ``change(data)``: YAML keeps its comments and layout (.edits), JSON is rewritten."""
+    if path.suffix.lower() == ".json":
+        import json
+
+        from ..load.files import load_mapping
+
+        data = load_mapping(path)
+        change(data)
+        return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    from .edits import edited_text
+
+    return edited_text(path, change)
 
 
 def _write_checked(path: Path, text: str) -> None:
@@ -154,34 +173,17 @@ def edit(slug: str):
         abort(400, "Số liệu của xã này là tệp Excel: hãy nộp lại biểu mẫu đã sửa.")
     with file_lock(path):
         current = version(path)
+        changed: list[str] = []
+        text = new_text(path, lambda data: changed.extend(apply_form(data, request.form)))
         if request.form.get("version") != current:
-            data, changed = _edited(path, request.form)
             return _show(slug, path, conflict={"changed": changed, "form": request.form}, status=409)
-        data, changed = _edited(path, request.form)
         if not changed:
             return _show(slug, path, notice="Không có giá trị nào thay đổi.")
-        text = _dump(data, path)
         try:
             _write_checked(path, text)
         except DossierError as exc:
             return _show(slug, path, error=str(exc).replace(str(storage().root), "…"), status=400)
     return _show(slug, path, notice=f"Đã lưu và đánh giá lại ({len(changed)} chỉ tiêu thay đổi: {', '.join(changed)}).")
-
-
-def _dump(data: dict, path: Path) -> str:
-    """The new file text. YAML keeps the comment block the file starts with (what the data is,
-    where it comes from); comments inside the data are not kept."""
-    if path.suffix.lower() == ".json":
-        import json
-
-        return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
-    header = []
-    for line in path.read_text(encoding="utf-8-sig").splitlines():
-        if not line.startswith("#"):
-            break
-        header.append(line)
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
-    return "\n".join(header) + ("\n" if header else "") + body
 
 
 @bp.route("/xa/<slug>/bieu-mau", methods=["POST"])
@@ -231,14 +233,46 @@ def save_upload(slug: str):
         if path.suffix.lower() == ".xlsx":
             write_bytes(path, found.path.read_bytes())
         else:
-            from ..load.files import load_mapping
-
             entries = load_assessment(found.path).indicators
-            data = load_mapping(path)
-            data["indicators"] = {k: e.model_dump(exclude_none=True, exclude_defaults=True, mode="json")
-                                  for k, e in entries.items()}
-            _write_checked(path, _dump(data, path))
-    return _show(slug, path, notice=f"Đã lưu số liệu từ biểu mẫu «{found.name}» cho xã và đánh giá lại.")
+            _write_checked(path, new_text(path, lambda data: _put_entries(data, entries)))
+    kept = "" if path.suffix.lower() == ".xlsx" else " (các chỉ tiêu của xã; số liệu thôn, bản trong tệp giữ nguyên)"
+    return _show(slug, path, notice=f"Đã lưu số liệu từ biểu mẫu «{found.name}» cho xã{kept} và đánh giá lại.")
+
+
+def _put_entries(data: Any, entries) -> None:
+    """The indicators of an uploaded form into the commune's data, entry by entry (its layout kept)."""
+    from .edits import ensure_map, flow_map
+
+    indicators = ensure_map(data, "indicators")
+    for key, entry in entries.items():
+        new = {k: _plain(v) for k, v in entry.model_dump(exclude_none=True, exclude_defaults=True).items()}
+        old = indicators.get(key)
+        if isinstance(old, dict) and _same_rate(old, new):
+            new = {**{k: old[k] for k in ("numerator", "denominator")}, **{k: v for k, v in new.items() if k != "value"}}
+        if isinstance(old, dict):
+            for field in [f for f in old if f not in new]:
+                del old[field]
+            for field, value in new.items():
+                if old.get(field) != value:
+                    old[field] = value
+        else:
+            indicators[key] = flow_map(new)
+
+
+def _plain(value: Any) -> Any:
+    """Decimal → int or float, as a clerk's YAML writes numbers."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _same_rate(old: dict, new: dict) -> bool:
+    """The form gives the rate a count pair (741/925) stands for: keep the pair."""
+    try:
+        rate = float(old["numerator"]) / float(old["denominator"]) * 100
+        return "value" in new and abs(rate - float(new["value"])) < 0.01
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return False
 
 
 @bp.route("/xa/<slug>/bieu-mau.xlsx")
