@@ -570,3 +570,33 @@ def test_a_new_document_of_each_kind_starts_valid(client, kind):
     data, state = form_to_data(FIELDS, values)
     assert validate_form(OfficialDocument, FIELDS, data, state) is not None, (state.errors, state.general)
     assert data["kind"] == kind
+
+
+def test_add_an_annex_and_a_photo_to_a_dossier(client, data):
+    import io as io_
+
+    from PIL import Image
+
+    from dossier.pipeline.commune import load
+
+    before = (data / "ho-so-son-binh.yaml").read_text(encoding="utf-8")
+    page = _upload(client, "/ho-so/son-binh/them/bao_cao_ket_qua", small_pdf(2), "Biên bản đo đạc.pdf")
+    assert page.status_code == 200 and "Đã thêm phụ lục" in text(page)
+    picture = io_.BytesIO()
+    Image.new("RGB", (64, 48), (200, 50, 50)).save(picture, "JPEG")
+    csrf = token(client)
+    shot = client.post("/ho-so/son-binh/them/hinh_anh", data={"csrf_token": csrf, "title": "Sân thể thao xã",
+                                                            "file": (io_.BytesIO(picture.getvalue()), "../../sân.jpg")},
+                       content_type="multipart/form-data")
+    assert shot.status_code == 200 and "Đã thêm ảnh" in text(shot)
+    assert (data / "son-binh" / "phu-luc" / "bien-ban-do-dac.pdf").is_file()
+    assert (data / "son-binh" / "phu-luc" / "san.jpg").is_file()
+    loaded = load(data / "ho-so-son-binh.yaml")
+    assert loaded.annexes["bao_cao_ket_qua"][-1] == (data / "son-binh" / "phu-luc" / "bien-ban-do-dac.pdf", None)
+    assert loaded.photos[-1][1] == "Sân thể thao xã"
+    after = (data / "ho-so-son-binh.yaml").read_text(encoding="utf-8")
+    assert after.startswith(before.split("\nannexes:")[0])  # everything before the attachments untouched
+    assert "# Tệp đính kèm" in after  # comments kept
+    wrong = _upload(client, "/ho-so/son-binh/them/hinh_anh", small_pdf(), "anh.pdf")
+    assert wrong.status_code == 400
+    assert client.post("/ho-so/son-binh/them/khong-co", data={"csrf_token": csrf}).status_code == 404

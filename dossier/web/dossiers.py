@@ -107,7 +107,7 @@ def completeness(path: Path) -> dict:
         else:
             ready = sum(a.state == "có" for a in mine)
             state = f"{ready}/{len(mine)} tệp đã có"
-        parts.append({"title": part.title, "kind": part.kind, "state": state, "files": mine})
+        parts.append({"key": part.key, "title": part.title, "kind": part.kind, "state": state, "files": mine})
     for a in files:
         if a.state != "có":
             where = next((p["title"] for p in parts if a in p["files"]), a.part)
@@ -187,6 +187,68 @@ def upload(slug: str, number: int):
         shutil.copyfile(up.path, tmp)
     up.path.unlink(missing_ok=True)
     return _show(slug, notice=f"Đã lưu «{up.shown_name}» thành {files[number - 1].name}.")
+
+
+def safe_stem(name: str) -> str:
+    """A file name for an added attachment from the clerk's name: ASCII letters, digits and '-' only."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", name.rsplit(".", 1)[0].replace("đ", "d").replace("Đ", "D"))
+    ascii_ = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")[:60] or "tep"
+
+
+@bp.route("/ho-so/<slug>/them/<part>", methods=["POST"])
+def add(slug: str, part: str):
+    """Add an annex (PDF) to a part, or a photo (JPEG/PNG) with its caption: the file goes to
+    ``<slug>/phu-luc/`` beside the dossier file and the dossier file lists it (its layout kept)."""
+    from ..assemble.kinds import load_kind
+    from ..load.files import load_mapping
+    from .edits import edited_text, ensure_list, ensure_map, flow_map
+
+    path = _file(slug)
+    kind = load_kind(str(load_mapping(path).get("kind", "xa-ntm")))
+    parts = {p.key: p for p in kind.parts}
+    if part not in parts:
+        abort(404, "Hồ sơ loại này không có thành phần đó.")
+    photos = parts[part].kind == "photos"
+    label = request.form.get("title", "").strip()[:300]
+    if photos and not label:
+        return _show(slug, error="Ảnh cần có chú thích (ghi dưới ảnh trong hồ sơ).", status=400)
+    try:
+        up = receive(storage(), request.files.get("file"), ("jpeg", "png") if photos else ("pdf",))
+    except DossierError as exc:
+        return _show(slug, error=str(exc), status=400)
+    folder = path.parent / slug / "phu-luc"
+    stem, n = safe_stem(up.shown_name), 1
+    while (folder / f"{stem}{'' if n == 1 else f'-{n}'}{up.path.suffix}").exists():
+        n += 1
+    target = folder / f"{stem}{'' if n == 1 else f'-{n}'}{up.path.suffix}"
+    rel = target.relative_to(path.parent).as_posix()
+
+    def change(data):
+        if photos:
+            ensure_list(data, "photos").append(flow_map({"file": rel, "caption": label}))
+        else:
+            ensure_list(ensure_map(data, "annexes"), part).append(
+                flow_map({"file": rel, **({"title": label} if label else {})}))
+
+    with file_lock(path):
+        with atomic_path(target) as tmp:
+            shutil.copyfile(up.path, tmp)
+        up.path.unlink(missing_ok=True)
+        try:
+            text = edited_text(path, change)
+            with atomic_path(path) as trial:  # checked beside the original (same relative paths), then moved
+                trial.write_text(text, encoding="utf-8")
+                from ..pipeline.registry import pipeline_for
+
+                pipeline_for(trial).load(trial)
+        except DossierError as exc:
+            target.unlink(missing_ok=True)
+            return _show(slug, error=str(exc), status=400)
+    what = "ảnh" if photos else "phụ lục"
+    return _show(slug, notice=f"Đã thêm {what} «{up.shown_name}» ({rel}) vào phần «{parts[part].title}».")
 
 
 @bp.route("/ho-so/<slug>/tao", methods=["POST"])
