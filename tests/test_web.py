@@ -592,7 +592,8 @@ def test_add_an_annex_and_a_photo_to_a_dossier(client, data):
     assert (data / "son-binh" / "phu-luc" / "bien-ban-do-dac.pdf").is_file()
     assert (data / "son-binh" / "phu-luc" / "san.jpg").is_file()
     loaded = load(data / "ho-so-son-binh.yaml")
-    assert loaded.annexes["bao_cao_ket_qua"][-1] == (data / "son-binh" / "phu-luc" / "bien-ban-do-dac.pdf", None)
+    assert loaded.annexes["bao_cao_ket_qua"][-1] == (data / "son-binh" / "phu-luc" / "bien-ban-do-dac.pdf",
+                                                     "Biên bản đo đạc")
     assert loaded.photos[-1][1] == "Sân thể thao xã"
     after = (data / "ho-so-son-binh.yaml").read_text(encoding="utf-8")
     assert after.startswith(before.split("\nannexes:")[0])  # everything before the attachments untouched

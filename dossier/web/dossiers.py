@@ -230,8 +230,8 @@ def add(slug: str, part: str):
         if photos:
             ensure_list(data, "photos").append(flow_map({"file": rel, "caption": label}))
         else:
-            ensure_list(ensure_map(data, "annexes"), part).append(
-                flow_map({"file": rel, **({"title": label} if label else {})}))
+            title = label or up.shown_name.rsplit(".", 1)[0]  # the clerk's own name for it, with its accents
+            ensure_list(ensure_map(data, "annexes"), part).append(flow_map({"file": rel, "title": title}))
 
     with file_lock(path):
         with atomic_path(target) as tmp:
