@@ -601,3 +601,27 @@ def test_add_an_annex_and_a_photo_to_a_dossier(client, data):
     wrong = _upload(client, "/ho-so/son-binh/them/hinh_anh", small_pdf(), "anh.pdf")
     assert wrong.status_code == 400
     assert client.post("/ho-so/son-binh/them/khong-co", data={"csrf_token": csrf}).status_code == 404
+
+
+@pytest.mark.libreoffice
+def test_check_a_pdf_marks_each_finding_where_the_reader_found_it(app, client, tmp_path):
+    """A letter with a wrong margin and font size made in Word's way: the PDF reader knows where each
+    block is, so the page image carries a box for the finding, not only a number."""
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = docx.shared.Mm(210), docx.shared.Mm(297)
+    section.left_margin = docx.shared.Mm(10)
+    for line in ("ỦY BAN NHÂN DÂN", "XÃ SƠN BÌNH", "Số: 5/UBND-VP", "Kính gửi: Ủy ban nhân dân huyện Tam Đường.",
+                 "Nội dung công văn viết bằng cỡ chữ nhỏ hơn quy định."):
+        document.add_paragraph(line)
+    source = tmp_path / "cv.docx"
+    document.save(source)
+    from dossier.convert import to_pdf
+
+    pdf = tmp_path / "cv.pdf"
+    to_pdf(source, pdf)
+    started = _upload(client, "/kiem-tra", pdf.read_bytes(), "cv.pdf")
+    done = _wait_job(app, client, text(started))
+    boxes = re.findall(r'class="mark (error|warning)" style="left:([\d.]+)%;top:([\d.]+)%', done)
+    assert boxes, done[:3000]
+    assert all(0 <= float(left) <= 100 and 0 <= float(top) <= 100 for _, left, top in boxes)
