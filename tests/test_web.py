@@ -137,6 +137,8 @@ def test_loopback_detection_and_cli_help():
 
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0 and "Mật khẩu" in result.output
+    missing = CliRunner().invoke(main, ["serve", "khong-co-thu-muc-nay", "--no-browser"])
+    assert missing.exit_code == 2 and "khong-co-thu-muc-nay" in missing.output
 
 
 # --------------------------------------------------------------------------- Văn bản
