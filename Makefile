@@ -8,6 +8,7 @@
 #   make bench       benchmarks (speed and memory, with ratios to baselines)
 #   make clean       remove build/ (resident servers stay: they change no byte of any output)
 #   make stop        stop the resident LibreOffice and Python servers now (else they stop when idle)
+#   make serve       the clerks' web page (dossier serve) on a copy of the samples, http://127.0.0.1:8765/
 #   make -j2 all     in parallel; only what changed is rebuilt (dependency files in build/.stamps)
 PY       := .venv/bin/python
 DOSSIER  := .venv/bin/dossier
@@ -28,7 +29,7 @@ COMMUNES      := $(sort $(basename $(notdir $(COMMUNE_FILES))))
 DISTRICT_UNITS := $(patsubst ho-so-%,%,$(basename $(notdir $(wildcard $(DATA_DIR)/ho-so-huyen-*.yaml $(DATA_DIR)/ho-so-tinh-*.yaml))))
 STAMPS        := $(BUILD)/.stamps
 
-.PHONY: all demo test setup clean stop preview bench communes district summary villages plans letters era-2026 baseline-2025 $(COMMUNES)
+.PHONY: all demo test setup clean stop preview bench communes district summary villages plans letters era-2026 baseline-2025 serve $(COMMUNES)
 
 # villages and plans need the plan settings; a folder without them (the 2026 province) skips both
 all: communes district summary $(if $(wildcard $(PLAN_SETTINGS)),villages plans)
@@ -103,6 +104,7 @@ bench: $(SETUP)
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/run.py --scale-to 120
 	$(PY) benchmarks/bench_stamp.py
+	$(PY) benchmarks/bench_web_preview.py
 
 clean:
 	rm -rf $(BUILD)
@@ -122,3 +124,10 @@ baseline-2025: $(SETUP)
 	$(DOSSIER) merge-communes $(TD)/ta-leng.yaml $(TD)/giang-ma.yaml $(TD)/ho-thau.yaml --into "Tả Lèng" --code 03405 -o $(LC26)/co-so-2025/ta-leng.yaml
 	$(DOSSIER) merge-communes $(TD)/khun-ha.yaml $(TD)/ban-hon.yaml --into "Khun Há" --code 03430 -o $(LC26)/co-so-2025/khun-ha.yaml
 	$(DOSSIER) merge-communes $(TD)/then-sin.yaml $(TT)/nam-xe.yaml $(TT)/sin-suoi-ho-phong-tho.yaml --into "Sin Suối Hồ" --code 03394 -o $(LC26)/co-so-2025/sin-suoi-ho.yaml
+
+# --- the clerks' web page (issue #17): on the samples, a copy in $(BUILD) so edits never touch samples/
+SERVE_DIR := $(if $(filter $(SAMPLES),$(DATA_DIR)),$(BUILD)/du-lieu-mau,$(DATA_DIR))
+
+serve: $(SETUP)
+	@if [ "$(SERVE_DIR)" != "$(DATA_DIR)" ] && [ ! -d "$(SERVE_DIR)" ]; then mkdir -p $(BUILD) && cp -r $(SAMPLES) $(SERVE_DIR); fi
+	$(DOSSIER) serve $(SERVE_DIR)

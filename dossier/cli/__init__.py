@@ -25,5 +25,6 @@ COMMANDS = {
     "plans": "villages",
     "office": "office",
     "merge-communes": "merge",
+    "serve": "serve",
 }
 main.lazy = {name: f"{__name__}.{module}" for name, module in COMMANDS.items()}
