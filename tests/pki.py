@@ -182,3 +182,42 @@ def jpeg(path: Path) -> Path:
 
     Image.new("RGB", (300, 120), (20, 40, 200)).save(path, format="JPEG")
     return path
+
+
+# --- a local RFC 3161 time-stamping server (pyHanko's dummy TSA behind http.server) ------------------------
+
+class TSAServer:
+    """``with TSAServer(pki) as url:`` serves time stamps on 127.0.0.1 until the block ends."""
+
+    def __init__(self, pki: PKI):
+        self.stamper = tsa_stamper(pki)
+        self.server = None
+
+    def __enter__(self) -> str:
+        import http.server
+        import threading
+
+        from asn1crypto import tsp
+
+        stamper = self.stamper
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                resp = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(resp)))
+                self.end_headers()
+                self.wfile.write(resp)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}/tsa"
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
