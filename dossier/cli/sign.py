@@ -34,6 +34,19 @@ def prompt_secret(message: str) -> str:
     return click.prompt(message, hide_input=True, err=True)
 
 
+def build_signed(config: Path, build):
+    """Run ``build`` (a dossier build) with every assembly signed as ``config`` says."""
+    from ..sign import Secrets
+    from ..sign.config import load_signing
+    from ..sign.dossier import signing
+
+    with signing(load_signing(config), Secrets(prompt_secret)) as hook:
+        result = build()
+    for rec in hook.signed:
+        click.echo(f"Đã ký {rec['file']} ({rec['role']}): {rec['signer']}, {rec['time']}")
+    return result
+
+
 def key_ref(pkcs12, pkcs11_lib, token_label, key_label, cert_label, chain):
     from ..sign import KeyRef
 
@@ -42,9 +55,10 @@ def key_ref(pkcs12, pkcs11_lib, token_label, key_label, cert_label, chain):
 
 
 @main.command("sign")
-@click.argument("source", metavar="TỆP.pdf", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Tệp PDF đã ký.")
+@click.argument("sources", metavar="TỆP.pdf...", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="Tệp PDF đã ký; khi ký nhiều tệp một lần: thư mục kết quả (giữ tên tệp).")
 @click.option("--as", "role", required=True, type=click.Choice(["nguoi-ky", "van-thu", "phu-luc", "ban-sao"]),
               help="Vai trò: nguoi-ky (người có thẩm quyền ký), van-thu (phát hành, chữ ký của cơ quan), "
                    "phu-luc (phụ lục là tệp riêng), ban-sao (bản sao điện tử).")
@@ -63,7 +77,7 @@ def key_ref(pkcs12, pkcs11_lib, token_label, key_label, cert_label, chain):
 @click.option("--tsa", help="Địa chỉ máy chủ cấp dấu thời gian (RFC 3161): chữ ký PAdES B-T.")
 @click.option("--location", help="Nơi ký (ghi vào chữ ký).")
 @run_command
-def sign_command(source: Path, output: Path, role: str, pkcs12, pkcs11_lib, token_label, key_label, cert_label,
+def sign_command(sources: tuple[Path, ...], output: Path, role: str, pkcs12, pkcs11_lib, token_label, key_label, cert_label,
                  chain, image, seal, seal_size, number, issue_date, copy_form, tsa, location) -> None:
     """Ký số TỆP.pdf theo Nghị định 30/2020 (PAdES, RSASSA-PSS/SHA-256), ghi ra tệp -o.
 
@@ -71,7 +85,7 @@ def sign_command(source: Path, output: Path, role: str, pkcs12, pkcs11_lib, toke
     Văn thư: ảnh con dấu trùm 1/3 ảnh chữ ký về bên trái; điền số và ngày còn
     trống (--number, --date) mà chữ ký của người ký vẫn hợp lệ. Phụ lục, bản sao:
     thông tin ở góc trên bên phải trang đầu, không có ảnh. Mật khẩu không bao giờ
-    nhận trên dòng lệnh.
+    nhận trên dòng lệnh. Nhiều tệp một lần (-o là thư mục): hỏi mật khẩu một lần.
     """
     from ..sign import Secrets, SignRequest, open_key, sign_file
     from ..sign.appearance import SEAL_DEFAULT_MM
@@ -82,15 +96,23 @@ def sign_command(source: Path, output: Path, role: str, pkcs12, pkcs11_lib, toke
                           seal_mm=seal_size or SEAL_DEFAULT_MM, tsa_url=tsa, location=location)
     request.validate()
     key = open_key(key_ref(pkcs12, pkcs11_lib, token_label, key_label, cert_label, chain), Secrets(prompt_secret))
+    many = len(sources) > 1 or output.is_dir()
     try:
-        result = sign_file(source, output, request, key)
+        if many:
+            from ..sign.dossier import sign_many
+
+            results = sign_many(list(sources), output, request, key)
+            targets = [output / s.name for s in sources]
+        else:
+            results, targets = [sign_file(sources[0], output, request, key)], [output]
     finally:
         key.close()
     from ..sign.policy import display_time
 
-    filled = "; đã điền " + ", ".join(f"{k}={v}" for k, v in result.filled.items()) if result.filled else ""
-    click.echo(f"Đã ký {output} ({result.level}, ô {result.field}): {result.signer}, lúc "
-               f"{display_time(result.time)}{filled}.")
+    for target, result in zip(targets, results, strict=True):
+        filled = "; đã điền " + ", ".join(f"{k}={v}" for k, v in result.filled.items()) if result.filled else ""
+        click.echo(f"Đã ký {target} ({result.level}, ô {result.field}): {result.signer}, lúc "
+                   f"{display_time(result.time)}{filled}.")
 
 
 @main.command("verify")
