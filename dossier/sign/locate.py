@@ -11,6 +11,8 @@ are found by word positions on page 1."""
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..errors import Problem, input_error
@@ -70,24 +72,87 @@ class Blanks:
         return any((self.number, self.day, self.month))
 
 
-def _read(data: bytes, source: str):
+@dataclass
+class _Layout:
+    anatomy: object  # dossier.check.recognise.Anatomy of the pages read
+    pages: list[int]  # 0-based page of the document for each page read
+    heights: list[float]  # page heights (points) of the pages read
+    data: bytes  # the pages read, as a PDF
+
+
+_CACHE: dict[tuple[int, bytes], _Layout] = {}
+
+
+_BLANK_NUMBER = re.compile(r"^Số\s*:\s*/")
+_BLANK_DATE = re.compile(r"ngày\s+tháng|tháng\s+năm", re.I)
+_SIGNATURE_HINT = re.compile(r"^\s*(Nơi nhận|(TM|KT|TL|TUQ|Q)\.\s)", re.M)
+
+
+def _signature_page(data: bytes, count: int) -> int | None:
+    """The last page with a "Nơi nhận" or an authority line (TM./KT./TL./TUQ./Q.), found by a quick
+    scan with poppler's pdftotext (the full reader takes about half a second a page); None if unsure."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        return None
+    try:
+        text = subprocess.run(["pdftotext", "-q", "-", "-"], input=data, capture_output=True, timeout=60,
+                              check=True).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    pages = text.split("\f")
+    hits = [i for i, page in enumerate(pages[:count]) if _SIGNATURE_HINT.search(unicodedata.normalize("NFC", page))]
+    return hits[-1] if hits else None
+
+
+def _pages_read(data: bytes, count: int) -> list[int]:
+    """The first page (header: number, date; the recogniser needs it to know where the body
+    starts) and the pages around the signature block; every page when it cannot be told."""
+    if count <= 4:
+        return list(range(count))
+    page = _signature_page(data, count)
+    if page is None:
+        return list(range(count))
+    return sorted({0, *(p for p in (page - 1, page, page + 1) if 0 <= p < count)})
+
+
+def _layout(data: bytes, source: str) -> _Layout:
+    import hashlib
+
+    import pikepdf
+
+    key = (len(data), hashlib.sha256(data).digest())
+    if key in _CACHE:
+        return _CACHE[key]
     from ..check.pdf_reader import read_pdf
     from ..check.recognise import recognise
 
-    view = read_pdf(source, data=data)
-    return view, recognise(view)
-
-
-def _page_heights(data: bytes) -> list[float]:
-    import pypdf
-
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    return [float(p.mediabox.top) for p in reader.pages]
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            pages = _pages_read(data, len(pdf.pages))
+            heights = [float(pdf.pages[i].mediabox[3]) - float(pdf.pages[i].mediabox[1]) for i in pages]
+            if len(pages) == len(pdf.pages):
+                part = data
+            else:
+                keep = pikepdf.new()
+                keep.pages.extend(pdf.pages[i] for i in pages)
+                buf = io.BytesIO()
+                keep.save(buf)
+                part = buf.getvalue()
+    except pikepdf.PdfError as exc:
+        raise input_error("Tệp PDF hỏng, không đọc được chữ trong văn bản.", [Problem(source, str(exc))]) from None
+    view = read_pdf(source, data=part)
+    layout = _Layout(recognise(view), pages, heights, part)
+    _CACHE.clear()  # one document at a time: signing then locating the blanks reads it once
+    _CACHE[key] = layout
+    return layout
 
 
 def find_signature_block(data: bytes, source: str) -> SignatureBlock:
     """The signer's block of the document in ``data``; a Vietnamese error naming ``source`` if none."""
-    view, anatomy = _read(data, source)
+    layout = _layout(data, source)
+    anatomy = layout.anatomy
     title, name = anatomy.signature, anatomy.signer_name
     if not title or name is None or name.page is None or any(b.top_mm is None for b in (*title, name)):
         raise input_error(
@@ -98,7 +163,7 @@ def find_signature_block(data: bytes, source: str) -> SignatureBlock:
     if last.page != name.page:
         raise input_error("Dòng chức vụ và dòng họ tên người ký nằm ở hai trang khác nhau; không đặt được chữ ký.",
                           [Problem(source, f"chức vụ ở trang {last.page}, họ tên ở trang {name.page}")])
-    height = _page_heights(data)[name.page - 1]
+    height = layout.heights[name.page - 1]
     top_mm = last.bottom_mm + SIGNATURE_MARGIN_MM
     bottom_mm = name.top_mm - SIGNATURE_MARGIN_MM
     if bottom_mm - top_mm < 8:
@@ -108,12 +173,12 @@ def find_signature_block(data: bytes, source: str) -> SignatureBlock:
     x1 = max(b.x1_mm for b in (*title, name))
     centre = (x0 + x1) / 2
     half = min(SIGNATURE_MAX_W_MM, max(x1 - x0, 30.0)) / 2
-    area = Box(name.page - 1, (centre - half) * PT_PER_MM, height - bottom_mm * PT_PER_MM,
+    area = Box(layout.pages[name.page - 1], (centre - half) * PT_PER_MM, height - bottom_mm * PT_PER_MM,
                (centre + half) * PT_PER_MM, height - top_mm * PT_PER_MM)
     return SignatureBlock(" / ".join(b.text for b in title), name.text, area)
 
 
-def _words(data: bytes):
+def _words(data: bytes):  # of the first page
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data), pages=[1]) as pdf:
@@ -123,8 +188,13 @@ def _words(data: bytes):
 
 def find_blanks(data: bytes, source: str) -> Blanks:
     """The blank number and day/month of page 1 of an unsigned draft."""
-    view, anatomy = _read(data, source)
-    height, words = _words(data)
+    layout = _layout(data, source)
+    anatomy = layout.anatomy
+    so_text = anatomy.so.text if anatomy.so is not None else ""
+    date_text = anatomy.date.text if anatomy.date is not None else ""
+    if not (_BLANK_NUMBER.search(so_text) or _BLANK_DATE.search(date_text)):
+        return Blanks()  # both filled in (the usual case): no need to read word positions
+    height, words = _words(layout.data)
 
     def line_words(block) -> list[dict]:
         if block is None or block.page != 1 or block.top_mm is None:
