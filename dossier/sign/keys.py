@@ -100,13 +100,33 @@ def _load_chain(paths: tuple[Path, ...]) -> list[asn1_x509.Certificate]:
                           [Problem(", ".join(map(str, paths)), str(exc))]) from None
 
 
+def _loaded_key_signer(pyca_key, **kwargs):
+    """A pyHanko SimpleSigner that keeps the private key loaded: pyHanko's re-parses it for every
+    signature (with RSA consistency checks, ~80 ms each, twice per signature)."""
+    from cryptography.hazmat.primitives.asymmetric.ec import ECDSA
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
+
+    class LoadedKeySigner(SimpleSigner):
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            name = mechanism["algorithm"].native
+            if name == "rsassa_pss":
+                padding, hash_algo = process_pss_params(mechanism["parameters"])
+                return pyca_key.sign(data, padding, hash_algo)
+            if name.endswith("ecdsa"):
+                return pyca_key.sign(data, ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
+            return super().sign_raw(data, digest_algorithm)
+
+    return LoadedKeySigner(**kwargs)
+
+
 def _open_pkcs12(ref: KeyRef, secrets: Secrets) -> OpenedKey:
     from cryptography.hazmat.primitives.serialization import pkcs12
     from pyhanko.keys.internal import (
         translate_pyca_cryptography_cert_to_asn1,
         translate_pyca_cryptography_key_to_asn1,
     )
-    from pyhanko.sign.signers import SimpleSigner
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     data = ref.pkcs12.read_bytes()
@@ -125,8 +145,8 @@ def _open_pkcs12(ref: KeyRef, secrets: Secrets) -> OpenedKey:
     store.register_multiple(_load_chain(ref.chain) if ref.chain else [])
     from .policy import signature_mechanism
 
-    signer = SimpleSigner(signing_cert=asn1_cert, signing_key=translate_pyca_cryptography_key_to_asn1(key),
-                          cert_registry=store, signature_mechanism=signature_mechanism(asn1_cert))
+    signer = _loaded_key_signer(key, signing_cert=asn1_cert, signing_key=translate_pyca_cryptography_key_to_asn1(key),
+                                cert_registry=store, signature_mechanism=signature_mechanism(asn1_cert))
     return OpenedKey(signer, asn1_cert, ref)
 
 

@@ -209,7 +209,7 @@ def sign_bytes(data: bytes, source: str, request: SignRequest, key: OpenedKey,
                                    timestamper=timestamper)
     out = io.BytesIO()
     try:
-        pdf_signer.sign_pdf(writer, output=out)
+        pdf_signer.sign_pdf(writer, output=out, bytes_reserved=_reserve(key, timestamper))
     except Exception as exc:  # noqa: BLE001 - pyHanko, the token and the TSA client raise many kinds
         raise _signing_error(exc, source, request) from None
     signed = out.getvalue()
@@ -217,6 +217,16 @@ def sign_bytes(data: bytes, source: str, request: SignRequest, key: OpenedKey,
     result = SignResult(request.role, name, subject_name(key.cert), subject_organisation(key.cert), when,
                         hashlib.sha256(signed).hexdigest(), "PAdES B-T" if timestamper else "PAdES B-B", filled)
     return signed, result
+
+
+def _reserve(key: OpenedKey, timestamper) -> int:
+    """Bytes to keep for the CMS blob: the certificates it embeds plus room for the signature and
+    attributes (and a time-stamp token); saves pyHanko's dry-run signature that measures it."""
+    try:
+        certs = sum(len(c.dump()) for c in key.signer.cert_registry) + len(key.cert.dump())
+    except Exception:  # noqa: BLE001 - a signer without a local registry (token): let pyHanko measure
+        return None
+    return (certs + 8192 + (16384 if timestamper else 0) + 1) // 2 * 2  # pyHanko wants it even
 
 
 def _issue(writer, reader, data: bytes, source: str, request: SignRequest, signed_before: bool) -> dict[str, str]:
