@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import Problem, input_error
 from .appearance import SEAL_DEFAULT_MM, image_style, info_box_size, info_style, load_picture
 from .keys import OpenedKey
-from .locate import PT_PER_MM, Box, find_blanks, find_signature_block, top_right
+from .locate import Box, find_blanks, find_signature_block, top_right
 from .policy import DEFAULT_DIGEST, check_certificate, subject_name, subject_organisation
 
 ROLES = ("nguoi-ky", "van-thu", "phu-luc", "ban-sao")
@@ -290,4 +290,4 @@ def sign_file(source: Path, output: Path, request: SignRequest, key: OpenedKey) 
     return result
 
 
-__all__ = ["ROLES", "SignRequest", "SignResult", "sign_bytes", "sign_file", "PT_PER_MM"]
+__all__ = ["ROLES", "SignRequest", "SignResult", "sign_bytes", "sign_file"]
