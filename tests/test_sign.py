@@ -402,3 +402,22 @@ def certify(pki, src: Path, out: Path) -> None:
                                             docmdp_permissions=fields.MDPPerm.NO_CHANGES)
         buf = signers.PdfSigner(meta, signer=signer).sign_pdf(w, output=io.BytesIO())
     out.write_bytes(buf.getvalue())
+
+
+def test_many_files_one_password_and_one_failure_writes_nothing(pki, tmp_path, monkeypatch):
+    monkeypatch.delenv("DOSSIER_KEY_PASSWORD", raising=False)
+    files = [blank_pdf(tmp_path / f"van-ban-{k}.pdf", pages=2) for k in range(3)]
+    out = tmp_path / "da-ky"
+    r = run("sign", *files, "-o", out, "--as", "ban-sao", "--key", pki.organisation.p12, input=P.PASSWORD + "\n")
+    assert r.exit_code == 0, r.output
+    assert r.output.count("Nhập mật khẩu") == 1
+    assert sorted(p.name for p in out.iterdir()) == [f.name for f in files]
+    data = json.loads(run("verify", out, "--trust", pki.root_pem, "--format", "json").output)
+    assert [d["ok"] for d in data] == [True] * 3
+    # one unreadable file among them: nothing is written
+    junk = tmp_path / "hong.pdf"
+    junk.write_bytes(b"not a pdf")
+    out2 = tmp_path / "da-ky-2"
+    r = run("sign", files[0], junk, "-o", out2, "--as", "ban-sao", "--key", pki.organisation.p12,
+            input=P.PASSWORD + "\n")
+    assert r.exit_code == 2 and not out2.exists()
