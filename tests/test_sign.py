@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from dossier.cli import main
 
 from . import pki as P
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdfsig") and not __import__("os").environ.get("CI"),
+pytestmark = pytest.mark.skipif(not shutil.which("pdfsig") and not os.environ.get("CI"),
                                 reason="poppler-utils (pdfsig) chưa được cài")
 
 
@@ -182,6 +183,8 @@ def test_appearances_where_decree_30_puts_them(env, rendered, tmp_path):
     right_two_thirds = (sig[0] + (sig[2] - sig[0]) / 3, sig[1], sig[2], sig[3])
     assert ink(png, flip(right_two_thirds), "blue") > 50
     assert ink(png, flip(seal), "red") > 200
+    if os.environ.get("DOSSIER_REVIEW_DIR"):  # keep the picture for a person to look at
+        shutil.copy(png, Path(os.environ["DOSSIER_REVIEW_DIR"]) / "ky-so-nguoi-ky-van-thu.png")
     before = render_page(src, page, tmp_path / "truoc.png")
     assert ink(before, flip(seal), "red") == 0 and ink(before, flip(sig), "blue") == 0
 
@@ -421,3 +424,12 @@ def test_many_files_one_password_and_one_failure_writes_nothing(pki, tmp_path, m
     r = run("sign", files[0], junk, "-o", out2, "--as", "ban-sao", "--key", pki.organisation.p12,
             input=P.PASSWORD + "\n")
     assert r.exit_code == 2 and not out2.exists()
+
+
+def test_seal_size_from_its_dpi_or_the_default(tmp_path):
+    from dossier.sign.appearance import load_picture
+
+    real = load_picture(P.seal_png(tmp_path / "a.png", dpi=300, diameter_mm=40), "con dấu")
+    assert abs(real.real_size_pt(36)[0] - 40 / 25.4 * 72) < 3
+    at_72 = load_picture(P.seal_png(tmp_path / "b.png", dpi=72, diameter_mm=120), "con dấu")  # "72 dpi" of editors
+    assert abs(at_72.real_size_pt(36)[0] - 36 / 25.4 * 72) < 0.5

@@ -29,6 +29,7 @@ from ..paths import FONTS_DIR
 from .policy import iso_vn
 
 INFO_FONT_PT = 10  # Decree 30: appendix/copy information, Times New Roman 10 pt
+SEAL_RANGE_MM = (15.0, 60.0)  # a DPI implying a size outside this is not the real size
 SEAL_DEFAULT_MM = 36.0  # a commune People's Committee seal is about 35-36 mm across
 INFO_BOX_MM = (80.0, 13.0)  # three 10 pt lines  # width, height of the top-right information box
 PT_PER_MM = 72 / 25.4
@@ -77,8 +78,10 @@ class Picture:
     def real_size_pt(self, default_mm: float) -> tuple[float, float]:
         """The printed size the PNG says (its DPI), else ``default_mm`` across its longer side."""
         w, h = self.aspect
-        if self.dpi and 72 <= self.dpi <= 2400:
-            return w / self.dpi * 72, h / self.dpi * 72
+        if self.dpi:
+            said_mm = max(w, h) / self.dpi * 25.4
+            if SEAL_RANGE_MM[0] <= said_mm <= SEAL_RANGE_MM[1]:  # 72 dpi "by default" would say 35 cm
+                return w / self.dpi * 72, h / self.dpi * 72
         scale = default_mm * PT_PER_MM / max(w, h)
         return w * scale, h * scale
 
