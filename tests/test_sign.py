@@ -209,6 +209,9 @@ def test_clerk_fills_the_drafts_blank_number_and_day_without_breaking_the_leader
     data = json.loads(run("verify", two, "--trust", env.root_pem, "--format", "json").output)
     assert data["ok"] and [s["ok"] for s in data["signatures"]] == [True, True]
     assert data["signatures"][0]["changes_after"].startswith("chỉ điền ô biểu mẫu")
+    assert data["signatures"][0]["filled_after"] == {"SoVanBan": "15", "NgayBanHanh": "04", "ThangBanHanh": "11"}
+    assert "Đã điền sau chữ ký này: số văn bản 15; ngày ban hành 04; tháng ban hành 11" in \
+        run("verify", two, "--trust", env.root_pem).output
     assert pdfsig(two).count("Signature is Valid.") == 2
     # the number and day print in the blanks of page 1 (ink where there was none)
     w = widgets(two)

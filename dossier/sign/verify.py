@@ -47,6 +47,7 @@ class SignatureReport:
     chain: list[str] = field(default_factory=list)
     coverage: str = "unknown"  # whole-file | revision | unknown
     changes_after: str | None = None
+    filled_after: dict[str, str] = field(default_factory=dict)  # the draft's number/day filled in later
     changes_permitted: bool = True
     revocation_checked: bool = False
     problems: list[str] = field(default_factory=list)
@@ -91,6 +92,11 @@ class FileReport:
             elif s.coverage == "revision":
                 allowed = "được phép" if s.changes_permitted else "KHÔNG được phép"
                 out.append(f"  Phạm vi: một phiên bản trước của tệp; thay đổi sau đó: {s.changes_after} ({allowed})")
+                if s.filled_after:
+                    from .fields import FIELD_LABELS
+
+                    out.append("  Đã điền sau chữ ký này: " + "; ".join(f"{FIELD_LABELS.get(k, k)} {v}"
+                                                                          for k, v in s.filled_after.items()))
             else:
                 out.append("  Phạm vi: không xác định")
             if s.trusted:
@@ -140,6 +146,29 @@ def _chain(status) -> list[str]:
         return []
 
 
+def _field_values(root) -> dict[str, str]:
+    from .fields import FIELD_LABELS
+
+    if "/AcroForm" not in root or "/Fields" not in root["/AcroForm"]:
+        return {}
+    values = {}
+    for ref in root["/AcroForm"]["/Fields"]:
+        f = ref.get_object()
+        if str(f.get("/T", "")) in FIELD_LABELS:
+            values[str(f["/T"])] = str(f.get("/V", ""))
+    return values
+
+
+def _filled_after(sig) -> dict[str, str]:
+    """The number/day fields given a value after ``sig`` was made."""
+    try:
+        before = _field_values(sig.reader.get_historical_root(sig.signed_revision))
+        after = _field_values(sig.reader.root)
+    except Exception:  # noqa: BLE001 - an odd revision history: say nothing rather than guess
+        return {}
+    return {k: v for k, v in after.items() if v and before.get(k) != v}
+
+
 def _report_one(sig, roots) -> SignatureReport:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
@@ -184,6 +213,7 @@ def _report_one(sig, roots) -> SignatureReport:
         level = status.modification_level
         rep.changes_after = CHANGES.get(level.name if level is not None else "OTHER", CHANGES["OTHER"])
         rep.changes_permitted = bool(status.docmdp_ok) and level is not None and level.name != "OTHER"
+        rep.filled_after = _filled_after(sig)
     elif rep.coverage == "unknown":
         rep.changes_permitted = False
         rep.problems.append("chữ ký không phủ trọn một phiên bản của tệp")
