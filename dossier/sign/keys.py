@@ -51,7 +51,8 @@ Ask = Callable[[str], str]
 @dataclass
 class Secrets:
     """Passwords by key, asked once: from ``DOSSIER_KEY_PASSWORD`` (``DOSSIER_TOKEN_PIN``
-    for tokens) or ``ask`` (a prompt), then remembered for the batch."""
+    for tokens) or ``ask`` (a prompt), then remembered for the batch. A wrong one is
+    forgotten (and, for a token, never retried by itself: tokens lock after a few)."""
 
     ask: Ask | None = None
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
@@ -60,7 +61,8 @@ class Secrets:
     def get(self, ref: KeyRef) -> str:
         if ref.label in self._known:
             return self._known[ref.label]
-        names = (PIN_ENV, PASSWORD_ENV) if ref.pkcs11_lib else (PASSWORD_ENV,)
+        # a token's PIN only from its own variable: a file's password tried as a PIN counts towards locking it
+        names = (PIN_ENV,) if ref.pkcs11_lib else (PASSWORD_ENV,)
         value = next((self.env[n] for n in names if self.env.get(n)), None)
         if value is None:
             if self.ask is None:
