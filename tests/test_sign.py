@@ -436,3 +436,18 @@ def test_seal_size_from_its_dpi_or_the_default(tmp_path):
     assert abs(real.real_size_pt(36)[0] - 40 / 25.4 * 72) < 3
     at_72 = load_picture(P.seal_png(tmp_path / "b.png", dpi=72, diameter_mm=120), "con dấu")  # "72 dpi" of editors
     assert abs(at_72.real_size_pt(36)[0] - 36 / 25.4 * 72) < 0.5
+
+
+def test_verify_a_dossier_folder_reads_its_manifest_and_nested_dossiers(env, tmp_path):
+    top, nested = tmp_path / "huyen", tmp_path / "huyen" / "xa" / "son-binh"
+    for folder in (top, nested):
+        folder.mkdir(parents=True)
+        src = blank_pdf(folder / "ban-nhap.pdf")
+        assert run("sign", src, "-o", folder / "ho-so.pdf", "--as", "ban-sao", "--key",
+                   env.organisation.p12).exit_code == 0
+        (folder / "manifest.json").write_text(json.dumps({"signatures": [{"file": "ho-so.pdf"}]}),
+                                              encoding="utf-8")
+    data = json.loads(run("verify", top, "--trust", env.root_pem, "--format", "json").output)
+    assert [Path(d["path"]).relative_to(tmp_path).as_posix() for d in data] == \
+        ["huyen/ho-so.pdf", "huyen/xa/son-binh/ho-so.pdf"]  # the unsigned drafts are not parts
+    assert all(d["ok"] for d in data)

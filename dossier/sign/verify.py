@@ -251,19 +251,24 @@ def verify_file(path: Path, roots) -> FileReport:
     return verify_bytes(data, str(path), roots)
 
 
+def _signed_in_manifest(folder: Path) -> list[Path]:
+    try:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    names = [s["file"] for s in data.get("signatures", []) if isinstance(s, dict) and s.get("file")]
+    return [folder / n for n in dict.fromkeys(names)]
+
+
 def dossier_files(folder: Path) -> list[Path]:
-    """The signed files of a dossier folder: the parts its manifest lists, then ``ho-so.pdf``;
-    without a manifest, every PDF in the folder."""
-    manifest = folder / "manifest.json"
-    if manifest.is_file():
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        names = [s["file"] for s in data.get("signatures", []) if isinstance(s, dict) and s.get("file")]
-        if names:
-            return [folder / n for n in dict.fromkeys(names)]
-    return sorted(folder.glob("*.pdf"))
+    """The signed files of a dossier folder: the parts its manifest lists, then ``ho-so.pdf``, then
+    those of the dossiers nested in it (a district's communes); without a manifest, every PDF."""
+    own = _signed_in_manifest(folder)
+    if not own:
+        return sorted(folder.glob("*.pdf"))
+    nested = [f for m in sorted(folder.rglob("manifest.json")) if m.parent != folder
+              for f in _signed_in_manifest(m.parent)]
+    return own + nested
 
 
 def verify_path(path: Path, roots) -> list[FileReport]:
