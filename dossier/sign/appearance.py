@@ -58,8 +58,14 @@ def font_1000(face: str = "Regular") -> str:
         for table in ("FFTM", "DSIG"):  # tables the subsetter cannot carry (it warns, then drops them)
             if table in font:
                 del font[table]
-        with atomic_path(target) as tmp:
-            font.save(str(tmp))
+        try:
+            with atomic_path(target) as tmp:
+                font.save(str(tmp))
+        except OSError:  # no writable cache (read-only home): keep it for this process only
+            import tempfile
+
+            target = Path(tempfile.mkdtemp(prefix="dossier-fonts-")) / target.name
+            font.save(str(target))
     return str(target)
 
 
