@@ -55,7 +55,9 @@ def text_fields(reader_or_writer) -> dict[str, object]:
 def add_blank_fields(writer, blanks: Blanks) -> list[str]:
     """Add empty, printable text fields over the blanks of page 1; return their names."""
     from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.content import RawContent
     from pyhanko.pdf_utils.generic import pdf_name, pdf_string
+    from pyhanko.pdf_utils.layout import BoxConstraints
 
     wanted = [(NUMBER_FIELD, blanks.number), (DAY_FIELD, blanks.day), (MONTH_FIELD, blanks.month)]
     wanted = [(n, b) for n, b in wanted if b is not None]
@@ -77,6 +79,8 @@ def add_blank_fields(writer, blanks: Blanks) -> list[str]:
             pdf_name("/DA"): pdf_string("/Helv 0 Tf 0 g"),
             pdf_name("/P"): page_ref,
         })
+        blank = RawContent(b"", box=BoxConstraints(width=box.width, height=box.height)).as_form_xobject()
+        field[pdf_name("/AP")] = generic.DictionaryObject({pdf_name("/N"): writer.add_object(blank)})
         ref = writer.add_object(field)
         fields.append(ref)
         writer.register_annotation(page_ref, ref)
