@@ -102,25 +102,32 @@ def _page_refs(reader) -> list:
     return [reader.find_page_for_modification(i)[0] for i in range(count)]
 
 
-def _signature_fields(reader) -> dict[str, Box]:
-    """Signature fields already present: name → widget box (with its page)."""
+def _signature_fields(reader) -> tuple[set[str], bool, dict[str, Box]]:
+    """Signature fields already present: every name, whether any is signed, and the widget box
+    (with its page) of each visible one."""
     from pyhanko.sign.fields import enumerate_sig_fields
 
-    found = {}
+    names: set[str] = set()
+    signed = False
+    boxes = {}
     refs = None
-    for name, _value, ref in enumerate_sig_fields(reader):
+    for name, value, ref in enumerate_sig_fields(reader):
+        names.add(name)
+        signed = signed or value is not None
         obj = ref.get_object()
         annot = obj["/Kids"][0].get_object() if "/Kids" in obj else obj
         if "/Rect" not in annot:
             continue
         x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
+        if x1 == x0 or y1 == y0:
+            continue
         page = 0
         if "/P" in annot:
             refs = refs if refs is not None else _page_refs(reader)
             target = annot.raw_get("/P")
             page = next((i for i, r in enumerate(refs) if r.idnum == getattr(target, "idnum", None)), 0)
-        found[name] = Box(page, min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-    return found
+        boxes[name] = Box(page, min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    return names, signed, boxes
 
 
 def _free_name(prefix: str, taken) -> str:
@@ -162,8 +169,8 @@ def sign_bytes(data: bytes, source: str, request: SignRequest, key: OpenedKey,
     reader = _reader(data, source)
     _refuse_if_locked(reader, source)
     check_certificate(key.cert, key.ref.label, now)
-    existing = _signature_fields(reader)
-    name = _free_name(FIELD_PREFIX[request.role], existing)
+    taken, signed_before, existing = _signature_fields(reader)
+    name = _free_name(FIELD_PREFIX[request.role], taken)
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     mdp = None
     filled: dict[str, str] = {}
@@ -173,7 +180,7 @@ def sign_bytes(data: bytes, source: str, request: SignRequest, key: OpenedKey,
         block = find_signature_block(data, source)
         box = block.area.fit(*picture.aspect)
         style = image_style(picture)
-        if not existing and not tx.text_fields(reader):
+        if not signed_before and not tx.text_fields(reader):
             tx.add_blank_fields(writer, find_blanks(data, source))
     elif request.role == "van-thu":
         picture = load_picture(request.seal, "con dấu")
@@ -181,7 +188,7 @@ def sign_bytes(data: bytes, source: str, request: SignRequest, key: OpenedKey,
         signature = leaders[-1] if leaders else find_signature_block(data, source).area
         box = _seal_box(signature, *picture.real_size_pt(request.seal_mm))
         style = image_style(picture)
-        filled = _issue(writer, reader, data, source, request, bool(existing))
+        filled = _issue(writer, reader, data, source, request, signed_before)
         if filled:
             mdp = ph_fields.FieldMDPSpec(ph_fields.FieldMDPAction.INCLUDE, fields=list(filled))
     else:
