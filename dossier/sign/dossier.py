@@ -121,7 +121,8 @@ class DossierSigning:
         if spec.draft:
             raise input_error("Không ký số bản dự thảo.", hint="Bỏ --draft, hoặc bỏ --sign.")
         stage = Path(spec.output).parent.resolve()
-        self._tmp = Path(tempfile.mkdtemp(prefix="dossier-ky-so-"))
+        if self._tmp is None:  # one folder for every assembly of the build (a district nests communes)
+            self._tmp = Path(tempfile.mkdtemp(prefix="dossier-ky-so-"))
         sources = {}
         for part, items in spec.sources.items():
             out = []
@@ -137,8 +138,7 @@ class DossierSigning:
                 else:
                     out.append(item)
                     continue
-                folder = self._tmp / f"{part}-{k}"
-                folder.mkdir()
+                folder = Path(tempfile.mkdtemp(prefix=f"{part}-{k}-", dir=self._tmp))
                 out.append(dataclasses.replace(src, path=flatten(data, folder / path.name)))
             sources[part] = out
         return dataclasses.replace(spec, sources=sources)
