@@ -17,12 +17,12 @@ def key_options(func):
         click.option("--key", "pkcs12", type=click.Path(path_type=Path, dir_okay=False),
                      help="Tệp khóa ký PKCS#12 (.p12/.pfx). Mật khẩu lấy từ biến môi trường "
                           "DOSSIER_KEY_PASSWORD, nếu không có thì hỏi."),
-        click.option("--pkcs11-lib", help="Thư viện PKCS#11 của thiết bị ký (USB token), ví dụ "
+        click.option("--pkcs11-lib", metavar="THƯ_VIỆN", help="Thư viện PKCS#11 của thiết bị ký (USB token), ví dụ "
                                           "/usr/lib/softhsm/libsofthsm2.so. Mã PIN lấy từ DOSSIER_TOKEN_PIN "
                                           "hoặc hỏi."),
-        click.option("--token-label", help="Nhãn thiết bị ký (PKCS#11)."),
-        click.option("--key-label", help="Nhãn khóa trên thiết bị ký (PKCS#11)."),
-        click.option("--cert-label", help="Nhãn chứng thư số trên thiết bị ký (PKCS#11)."),
+        click.option("--token-label", metavar="NHÃN", help="Nhãn thiết bị ký (PKCS#11)."),
+        click.option("--key-label", metavar="NHÃN", help="Nhãn khóa trên thiết bị ký (PKCS#11)."),
+        click.option("--cert-label", metavar="NHÃN", help="Nhãn chứng thư số trên thiết bị ký (PKCS#11)."),
         click.option("--chain", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
                      help="Chứng thư của CA trung gian cần đính kèm (PEM/DER); dùng nhiều lần được."),
     ]):
@@ -67,15 +67,15 @@ def key_ref(pkcs12, pkcs11_lib, token_label, key_label, cert_label, chain):
               help="Ảnh chữ ký của người ký (PNG nền trong suốt, màu xanh).")
 @click.option("--seal", type=click.Path(path_type=Path, dir_okay=False),
               help="Ảnh con dấu (PNG nền trong suốt, màu đỏ, đúng kích thước thật).")
-@click.option("--seal-size", type=float, default=None,
+@click.option("--seal-size", type=float, default=None, metavar="MM",
               help="Đường kính con dấu (mm) khi ảnh không ghi độ phân giải; mặc định 36.")
-@click.option("--number", help="van-thu: số văn bản điền vào chỗ trống; phu-luc/ban-sao: số và ký hiệu ghi "
+@click.option("--number", metavar="SỐ", help="van-thu: số văn bản điền vào chỗ trống; phu-luc/ban-sao: số và ký hiệu ghi "
                                 "ở góc trên bên phải.")
-@click.option("--date", "issue_date", help="van-thu: ngày ban hành điền vào chỗ trống (2024-11-04 hoặc 04/11/2024).")
-@click.option("--copy-form", default="Sao y", show_default=True, help="ban-sao: hình thức sao (Sao y, Sao lục, "
+@click.option("--date", "issue_date", metavar="NGÀY", help="van-thu: ngày ban hành điền vào chỗ trống (2024-11-04 hoặc 04/11/2024).")
+@click.option("--copy-form", default="Sao y", show_default=True, metavar="HÌNH_THỨC", help="ban-sao: hình thức sao (Sao y, Sao lục, "
                                                                      "Trích sao).")
-@click.option("--tsa", help="Địa chỉ máy chủ cấp dấu thời gian (RFC 3161): chữ ký PAdES B-T.")
-@click.option("--location", help="Nơi ký (ghi vào chữ ký).")
+@click.option("--tsa", metavar="ĐỊA_CHỈ", help="Địa chỉ máy chủ cấp dấu thời gian (RFC 3161): chữ ký PAdES B-T.")
+@click.option("--location", metavar="NƠI_KÝ", help="Nơi ký (ghi vào chữ ký).")
 @run_command
 def sign_command(sources: tuple[Path, ...], output: Path, role: str, pkcs12, pkcs11_lib, token_label, key_label, cert_label,
                  chain, image, seal, seal_size, number, issue_date, copy_form, tsa, location) -> None:
