@@ -86,3 +86,10 @@ def test_signing_file_errors_name_the_field(setup, tmp_path):
     r = CliRunner().invoke(main, ["build", str(SAMPLES / "ho-so-son-binh.yaml"), "-o", str(tmp_path / "x"),
                                   "--sign", str(bad)])
     assert r.exit_code == 2 and "organisation.seal" in r.output and not (tmp_path / "x").exists()
+
+
+def test_a_draft_is_never_signed(setup, tmp_path):
+    _pki, config, _folder = setup
+    r = CliRunner().invoke(main, ["build", str(SAMPLES / "ho-so-son-binh.yaml"), "-o", str(tmp_path / "x"),
+                                  "--sign", str(config), "--draft"])
+    assert r.exit_code == 2 and "dự thảo" in r.output and not (tmp_path / "x").exists()

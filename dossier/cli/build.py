@@ -35,6 +35,11 @@ def build_command(data: Path, output: Path, draft: bool, allow_outside: bool, de
     if sign_config is not None:
         from .sign import build_signed
 
+        if draft:
+            from ..errors import input_error
+
+            raise input_error("Không ký số bản dự thảo.", hint="Bỏ --draft, hoặc bỏ --sign.")
+
         result = build_signed(sign_config, lambda: pipeline_for(data).build(
             data, output, draft=draft, allow_outside=allow_outside, progress=progress))
     else:
