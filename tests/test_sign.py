@@ -132,6 +132,7 @@ def test_cong_van_signed_by_leader_then_clerk_verifies_with_pyhanko_and_pdfsig(e
     r = run("verify", two, "--trust", env.root_pem)
     assert r.exit_code == 0, r.output
     assert "Kết luận: HỢP LỆ" in r.output and "Thu hồi: chưa kiểm tra" in r.output
+    assert "Người ký: Nguyễn Văn A (Chủ tịch) — UBND xã Bình Lư" in r.output
     data = json.loads(run("verify", two, "--trust", env.root_pem, "--format", "json").output)
     assert [s["role"] for s in data["signatures"]] == ["nguoi-ky", "van-thu"]
     assert [s["signer"] for s in data["signatures"]] == ["Nguyễn Văn A", "UBND xã Bình Lư"]

@@ -51,6 +51,12 @@ def subject_organisation(cert: asn1_x509.Certificate) -> str | None:
     return str(org) if org else None
 
 
+def subject_title(cert: asn1_x509.Certificate) -> str | None:
+    """The holder's position (the subject's title attribute, e.g. "Chủ tịch"), when the CA wrote one."""
+    title = cert.subject.native.get("title")
+    return str(title) if title else None
+
+
 def key_description(cert: asn1_x509.Certificate) -> tuple[str, int]:
     """(algorithm family 'rsa' | 'ec' | other, key size in bits)."""
     pub = cert.public_key

@@ -17,7 +17,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, input_error
-from .policy import MECHANISMS, display_time, iso_vn, mechanism_allowed, subject_name, subject_organisation
+from .policy import (
+    MECHANISMS,
+    display_time,
+    iso_vn,
+    mechanism_allowed,
+    subject_name,
+    subject_organisation,
+    subject_title,
+)
 from .sign import FIELD_PREFIX, REASONS, ROLE_NAMES
 
 DIGEST_NAMES = {"sha256": "SHA-256", "sha384": "SHA-384", "sha512": "SHA-512", "sha3_256": "SHA3-256",
@@ -36,6 +44,7 @@ class SignatureReport:
     field: str
     role: str | None
     signer: str | None = None
+    title: str | None = None  # the signer's position, from the certificate
     organisation: str | None = None
     time: str | None = None  # ISO 8601, +07:00
     time_source: str = "máy người ký tự ghi"
@@ -78,8 +87,8 @@ class FileReport:
             role = ROLE_NAMES.get(s.role or "", "không rõ vai trò")
             out.append(f"Chữ ký {k} (ô {s.field}, {role}):")
             who = s.signer or "không rõ"
-            out.append(f"  Người ký: {who}" + (f" — {s.organisation}" if s.organisation and s.organisation != who
-                                                  else ""))
+            out.append(f"  Người ký: {who}" + (f" ({s.title})" if s.title else "")
+                       + (f" — {s.organisation}" if s.organisation and s.organisation != who else ""))
             if s.time:
                 out.append(f"  Thời điểm ký: {display_time(_dt.datetime.fromisoformat(s.time))} ({s.time_source})")
             if s.algorithm:
@@ -179,6 +188,7 @@ def _report_one(sig, roots) -> SignatureReport:
     try:
         cert = sig.signer_cert
         rep.signer, rep.organisation = subject_name(cert), subject_organisation(cert)
+        rep.title = subject_title(cert)
     except Exception:  # noqa: BLE001
         rep.problems.append("không đọc được chứng thư số của người ký")
     vc = ValidationContext(trust_roots=list(roots), allow_fetching=False, revocation_mode="soft-fail")
