@@ -23,10 +23,14 @@ def setup(tmp_path_factory):
     pki = P.make_pki(folder / "pki")
     P.signature_png(folder / "chu-ky.png")
     P.seal_png(folder / "con-dau.png")
+    pki.issue("thu-ky", "Tẩn Thị Mai", "UBND xã Sơn Bình")  # the names the sample biên bản bears
+    pki.issue("chu-tri", "Lò Văn Thắng", "UBND xã Sơn Bình")
     config = folder / "ky-so.yaml"
     config.write_text(
         "organisation: {key: pki/ubnd-xa-binh-lu.p12, seal: con-dau.png}\n"
-        "signers:\n  default: {key: pki/nguyen-van-a.p12, image: chu-ky.png}\n", encoding="utf-8")
+        "signers:\n  default: {key: pki/nguyen-van-a.p12, image: chu-ky.png}\n"
+        "  bien_ban_hop:\n    - {key: pki/thu-ky.p12, image: chu-ky.png}\n"
+        "    - {key: pki/chu-tri.p12, image: chu-ky.png}\n", encoding="utf-8")
     return pki, config, folder
 
 
@@ -40,16 +44,23 @@ def test_signed_dossier_build_and_verify(setup, tmp_path, monkeypatch):
                                   str(config), "-q"], input="sai\n")
     assert r.exit_code == 2 and "Sai mật khẩu" in r.output and not out.exists()
     r = CliRunner().invoke(main, ["build", str(SAMPLES / "ho-so-son-binh.yaml"), "-o", str(out), "--sign",
-                                  str(config), "-q"], input=f"{P.PASSWORD}\n" * 2)
+                                  str(config), "-q"], input=f"{P.PASSWORD}\n" * 4)
     assert r.exit_code == 0, r.output
-    assert r.output.count("Nhập mật khẩu") == 2  # one per key, for 11 signatures
+    assert r.output.count("Nhập mật khẩu") == 4  # one per key (4 keys), for 12 signatures
 
     signed = sorted(p.name for p in out.glob("*.ky-so.pdf"))
     assert len(signed) == 5 and signed[0] == "01-to-trinh.ky-so.pdf"
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     records = manifest["signatures"]
-    assert [r_["role"] for r_ in records] == ["nguoi-ky", "van-thu"] * 5 + ["ban-sao"]
-    assert {r_["signer"] for r_ in records} == {"Nguyễn Văn A", "UBND xã Bình Lư"}
+    roles = [r_["role"] for r_ in records]
+    assert roles == ["nguoi-ky", "van-thu"] * 3 + ["nguoi-ky", "nguoi-ky", "van-thu"] + ["nguoi-ky", "van-thu",
+                                                                                        "ban-sao"]
+    assert {r_["signer"] for r_ in records} == {"Nguyễn Văn A", "UBND xã Bình Lư", "Tẩn Thị Mai", "Lò Văn Thắng"}
+    # the biên bản: the secretary signs in her block (left), the chair in his (right)
+    from .test_sign import widgets
+
+    w = widgets(out / "04-bien-ban-hop.ky-so.pdf")
+    assert w["NguoiKy"][1][2] < 297.6 < w["NguoiKy2"][1][0], w
     whole = (out / "ho-so.pdf").read_bytes()
     assert manifest["sha256"] == hashlib.sha256(whole).hexdigest() == records[-1]["sha256"]
     for name in signed:  # each part's last record is the digest of the kept file

@@ -8,7 +8,10 @@ each document and which organisation key issues them and signs the whole.
       seal: con-dau.png
     signers:
       default: {key: chu-tich.p12, image: chu-ky-chu-tich.png}
-      bien_ban_hop: {key: thu-ky.p12, image: chu-ky-thu-ky.png}   # by part, or by file (04-bien-ban-hop)
+      bao_cao_ket_qua: {key: pho-chu-tich.p12, image: chu-ky-pct.png}  # by part, or by file (02-…)
+      bien_ban_hop:                          # several signers, in order: each in the block bearing
+        - {key: thu-ky.p12, image: chu-ky-thu-ky.png}   # their certificate's name (the secretary's,
+        - {key: chu-tich.p12, image: chu-ky-chu-tich.png}  # then the chair's)
     tsa: http://tsa.example.vn   # optional: PAdES B-T
     copy_form: Sao y             # how the whole is marked as an electronic copy
 
@@ -45,7 +48,7 @@ class KeyInput(Schema):
 
 class SigningInput(Schema):
     organisation: KeyInput
-    signers: dict[str, KeyInput] = Field(default_factory=dict)
+    signers: dict[str, KeyInput | list[KeyInput]] = Field(default_factory=dict)
     tsa: str | None = None
     copy_form: str = "Sao y"
 
@@ -60,12 +63,12 @@ class Party:
 class SigningConfig:
     source: Path
     organisation: Party
-    signers: dict[str, Party]
+    signers: dict[str, list[Party]]
     tsa: str | None
     copy_form: str
 
-    def signer_for(self, part: str, stem: str) -> Party | None:
-        return self.signers.get(stem) or self.signers.get(part) or self.signers.get("default")
+    def signers_for(self, part: str, stem: str) -> list[Party]:
+        return self.signers.get(stem) or self.signers.get(part) or self.signers.get("default") or []
 
 
 def _party(item: KeyInput, where: str, base: Path, source: str, picture_field: str) -> Party:
@@ -96,7 +99,15 @@ def load_signing(path: Path) -> SigningConfig:
     data = validate(SigningInput, load_mapping(path), str(path))
     base, source = path.parent, str(path)
     org = _party(data.organisation, "organisation", base, source, "seal")
-    signers = {name: _party(item, f"signers.{name}", base, source, "image") for name, item in data.signers.items()}
+    signers = {
+        name: [_party(one, f"signers.{name}" + (f"[{k}]" if isinstance(item, list) else ""), base, source, "image")
+               for k, one in enumerate(item if isinstance(item, list) else [item], 1)]
+        for name, item in data.signers.items()
+    }
+    empty = [name for name, parties in signers.items() if not parties]
+    if empty:
+        raise input_error("Danh sách người ký trống.", [Problem(f"{source}, trường signers.{n}", "cần ít nhất một "
+                                                                "người ký") for n in empty])
     if not signers:
         raise input_error("Tệp ký số chưa ghi người ký.", [Problem(f"{source}, trường signers",
                                                                   "cần ít nhất signers.default")])

@@ -82,7 +82,7 @@ class DossierSigning:
 
     def open_all(self) -> None:
         """Open every key now, so a wrong password stops the build before anything is made."""
-        for party in (self.config.organisation, *self.config.signers.values()):
+        for party in (self.config.organisation, *(p for ps in self.config.signers.values() for p in ps)):
             self.keys.get(party)
 
     def close(self) -> None:
@@ -96,23 +96,27 @@ class DossierSigning:
         self.signed.append(self.records[-1])
 
     def sign_document(self, part: str, path: Path) -> bytes:
-        party = self.config.signer_for(part, path.stem)
-        if party is None:
+        parties = self.config.signers_for(part, path.stem)
+        if not parties:
             raise input_error("Chưa ghi người ký cho văn bản.",
                               [Problem(f"{self.config.source}, trường signers", f"thiếu '{part}' hoặc 'default'")])
         org = self.config.organisation
         data = path.read_bytes()
-        one, r1 = sign_bytes(data, path.name, SignRequest("nguoi-ky", image=party.picture, tsa_url=self.config.tsa),
-                             self.keys.get(party))
-        two, r2 = sign_bytes(one, path.name, SignRequest("van-thu", seal=org.picture, tsa_url=self.config.tsa),
-                             self.keys.get(org))
+        results = []
+        for party in parties:  # each in the block bearing their name (else the recognised one)
+            data, result = sign_bytes(data, path.name, SignRequest("nguoi-ky", image=party.picture,
+                                                                   tsa_url=self.config.tsa), self.keys.get(party))
+            results.append(result)
+        data, result = sign_bytes(data, path.name, SignRequest("van-thu", seal=org.picture, tsa_url=self.config.tsa),
+                                  self.keys.get(org))
+        results.append(result)
         from ..files import write_bytes
 
         target = path.with_name(path.stem + SIGNED_SUFFIX)
-        write_bytes(target, two)
-        self._record(target.name, part, r1)
-        self._record(target.name, part, r2)
-        return two
+        write_bytes(target, data)
+        for result in results:
+            self._record(target.name, part, result)
+        return data
 
     # --- the assembly hook -----------------------------------------------------------------------------------
     def before(self, spec):

@@ -78,6 +78,7 @@ class _Layout:
     pages: list[int]  # 0-based page of the document for each page read
     heights: list[float]  # page heights (points) of the pages read
     data: bytes  # the pages read, as a PDF
+    view: object = None  # their DocumentView
 
 
 _CACHE: dict[tuple[int, bytes], _Layout] = {}
@@ -143,17 +144,51 @@ def _layout(data: bytes, source: str) -> _Layout:
     except pikepdf.PdfError as exc:
         raise input_error("Tệp PDF hỏng, không đọc được chữ trong văn bản.", [Problem(source, str(exc))]) from None
     view = read_pdf(source, data=part)
-    layout = _Layout(recognise(view), pages, heights, part)
+    layout = _Layout(recognise(view), pages, heights, part, view)
     _CACHE.clear()  # one document at a time: signing then locating the blanks reads it once
     _CACHE[key] = layout
     return layout
 
 
-def find_signature_block(data: bytes, source: str) -> SignatureBlock:
-    """The signer's block of the document in ``data``; a Vietnamese error naming ``source`` if none."""
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _block_named(view, name: str):
+    """(title blocks, name block) of the block whose name line reads ``name`` — the signer's own block
+    when a document has several (a biên bản: the secretary left, the chair right); None if absent."""
+    from ..check.text import is_upper
+
+    want = _fold(name)
+    blocks = [b for b in view.blocks if b.text and b.top_mm is not None and b.page is not None]
+    for i, b in enumerate(blocks):
+        if _fold(b.text) != want:
+            continue
+        above = sorted((a for a in blocks[:i] if a.page == b.page and a.bottom_mm <= b.top_mm
+                        and a.x0_mm < b.x1_mm and b.x0_mm < a.x1_mm and is_upper(a.text)),
+                       key=lambda a: a.bottom_mm)
+        if not above:
+            continue
+        group = [above[-1]]
+        for a in reversed(above[:-1]):  # the authority line(s) right above the title
+            if group[0].top_mm - a.bottom_mm > 3:
+                break
+            group.insert(0, a)
+        return group, b
+    return None
+
+
+def find_signature_block(data: bytes, source: str, name: str | None = None) -> SignatureBlock:
+    """The signer's block of the document in ``data`` — the one whose name line is ``name`` (the
+    certificate's holder) when there is one, else the one the checker recognises; a Vietnamese
+    error naming ``source`` if none."""
     layout = _layout(data, source)
     anatomy = layout.anatomy
-    title, name = anatomy.signature, anatomy.signer_name
+    title, name_block = anatomy.signature, anatomy.signer_name
+    named = _block_named(layout.view, name) if name else None
+    if named is not None:
+        title, name_block = named
+    name = name_block
     if not title or name is None or name.page is None or any(b.top_mm is None for b in (*title, name)):
         raise input_error(
             "Không tìm thấy khối chữ ký trong văn bản (dòng thẩm quyền/chức vụ và dòng họ tên người ký).",

@@ -177,7 +177,7 @@ def sign_bytes(data: bytes, source: str, request: SignRequest, key: OpenedKey,
 
     if request.role == "nguoi-ky":
         picture = load_picture(request.image, "chữ ký")
-        block = find_signature_block(data, source)
+        block = find_signature_block(data, source, subject_name(key.cert))
         box = block.area.fit(*picture.aspect)
         style = image_style(picture)
         if not signed_before and not tx.text_fields(reader):
