@@ -24,6 +24,8 @@ COMMANDS = {
     "plan": "villages",
     "plans": "villages",
     "office": "office",
+    "merge-communes": "merge",
+    "serve": "serve",
     "sign": "sign",
     "verify": "sign",
 }
