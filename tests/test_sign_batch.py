@@ -1,0 +1,181 @@
+"""`dossier batch … --sign`: the batch's dossiers signed as `dossier build --sign` signs one, every
+key opened once in the command's process (each password asked once), workers signing through it."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dossier.cli import main
+from dossier.errors import DossierError
+from dossier.pipeline import batch
+from dossier.sign import Secrets, SignRequest, sign_bytes
+from dossier.sign.batch import RemoteKeyRing, batch_signing
+
+from . import pki as P
+from .conftest import SAMPLES
+from .test_sign import blank_pdf, pdfsig
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ky-so-dot")
+    pki = P.make_pki(folder / "pki")
+    P.signature_png(folder / "chu-ky.png")
+    P.seal_png(folder / "con-dau.png")
+    pki.issue("thu-ky", "Tẩn Thị Mai", "UBND xã Sơn Bình")  # the names the sample biên bản bears
+    pki.issue("chu-tri", "Lò Văn Thắng", "UBND xã Sơn Bình")
+    config = folder / "ky-so.yaml"
+    config.write_text(
+        "organisation: {key: pki/ubnd-xa-binh-lu.p12, seal: con-dau.png}\n"
+        "signers:\n  default: {key: pki/nguyen-van-a.p12, image: chu-ky.png}\n"
+        "  bien_ban_hop:\n    - {key: pki/thu-ky.p12, image: chu-ky.png}\n"
+        "    - {key: pki/chu-tri.p12, image: chu-ky.png}\n", encoding="utf-8")
+    return pki, config, folder
+
+
+class Prompts:
+    """A prompt that answers ``answer`` and counts how often it was asked."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer, self.asked = answer, []
+
+    def __call__(self, message: str) -> str:
+        self.asked.append(message)
+        return self.answer
+
+
+def _sign_copy_remotely(plan, pdf: Path, out: Path) -> str:
+    """In a worker process: sign ``pdf`` as the organisation's electronic copy with the parent's key."""
+    assert "DOSSIER_KEY_PASSWORD" not in os.environ  # the worker never sees the password variable
+    ring = RemoteKeyRing(plan)
+    data, result = sign_bytes(pdf.read_bytes(), pdf.name, SignRequest("ban-sao"), ring.get(plan.config.organisation))
+    out.write_bytes(data)
+    return result.signer
+
+
+def test_workers_sign_with_the_parents_open_keys(setup, tmp_path, monkeypatch):
+    pki, config, _folder = setup
+    monkeypatch.setenv("DOSSIER_KEY_PASSWORD", P.PASSWORD)
+    src = blank_pdf(tmp_path / "a.pdf")
+    asked = Prompts("không dùng")
+    with batch_signing(config, Secrets(asked)) as plan:
+        assert "DOSSIER_KEY_PASSWORD" not in os.environ  # out of the environment while workers run
+        assert P.PASSWORD.encode() not in json.dumps(str(plan)).encode()
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(2, mp_context=context) as pool:
+            outs = [tmp_path / f"ky-{k}.pdf" for k in range(3)]
+            signers = list(pool.map(_sign_copy_remotely, [plan] * 3, [src] * 3, outs))
+        address = Path(plan.address)
+        assert address.exists() and oct(address.parent.stat().st_mode & 0o777) == "0o700"
+    assert os.environ["DOSSIER_KEY_PASSWORD"] == P.PASSWORD  # put back
+    assert not address.exists() and not address.parent.exists()
+    assert asked.asked == [] and signers == ["UBND xã Bình Lư"] * 3
+    for out in outs:
+        r = CliRunner().invoke(main, ["verify", str(out), "--trust", str(pki.root_pem)])
+        assert r.exit_code == 0, r.output
+        assert "Signature is Valid." in pdfsig(out)
+
+
+def test_a_worker_without_the_runs_key_is_refused(setup, monkeypatch):
+    _pki, config, _folder = setup
+    monkeypatch.setenv("DOSSIER_KEY_PASSWORD", P.PASSWORD)
+    from multiprocessing import AuthenticationError
+    from multiprocessing.connection import Client
+
+    with batch_signing(config, Secrets()) as plan:
+        with pytest.raises((AuthenticationError, EOFError, OSError)):
+            conn = Client(plan.address, family="AF_UNIX", authkey=b"x" * 32)
+            conn.send(("k", b"", "sha256", False))
+            conn.recv()
+
+
+def test_wrong_password_stops_before_any_work(setup, tmp_path, monkeypatch):
+    _pki, config, _folder = setup
+    monkeypatch.delenv("DOSSIER_KEY_PASSWORD", raising=False)
+    out = tmp_path / "build"
+    r = CliRunner().invoke(main, ["batch", str(SAMPLES), "--only", "son-binh", "-o", str(out), "--sign", str(config)],
+                           input="sai\n")
+    assert r.exit_code == 2, r.output
+    assert r.output.count("Nhập mật khẩu") == 1 and "Sai mật khẩu" in r.output and not out.exists()
+    r = CliRunner().invoke(main, ["batch", str(SAMPLES), "--only", "son-binh", "-o", str(out), "--sign", str(config),
+                                  "--draft"])
+    assert r.exit_code == 2 and "dự thảo" in r.output and not out.exists()
+    with pytest.raises(DossierError):
+        with batch_signing(tmp_path / "khong-co.yaml", Secrets()):
+            pass
+
+
+def test_signing_files_are_dependencies(setup):
+    _pki, config, folder = setup
+    from dossier.sign.config import load_signing
+
+    files = {p.name for p in load_signing(config).files()}
+    assert files == {"ky-so.yaml", "ubnd-xa-binh-lu.p12", "nguyen-van-a.p12", "thu-ky.p12", "chu-tri.p12",
+                     "con-dau.png", "chu-ky.png"}
+
+
+# --- the sample district, through LibreOffice ---------------------------------------------------------------
+
+def _verify_all(pki, out: Path) -> list[dict]:
+    folders = sorted(p.parent for p in (out / batch.DOSSIERS_DIR).glob("*/ho-so.pdf"))
+    assert folders
+    reports = []
+    for folder in folders:
+        r = CliRunner().invoke(main, ["verify", str(folder), "--trust", str(pki.root_pem), "--format", "json"])
+        assert r.exit_code == 0, r.output
+        found = json.loads(r.output)
+        found = found if isinstance(found, list) else [found]
+        names = [Path(rep["path"]).name for rep in found]
+        assert names[-1] == "ho-so.pdf" and any(n.endswith(".ky-so.pdf") for n in names), names
+        assert all(rep["ok"] for rep in found)
+        reports += found
+        for rep in found:
+            assert "Signature is Valid." in pdfsig(Path(rep["path"]))
+            assert "Signature is Invalid" not in pdfsig(Path(rep["path"]))
+    return reports
+
+
+@pytest.mark.libreoffice
+def test_batch_signs_every_dossier_asking_each_password_once(setup, tmp_path, monkeypatch):
+    pki, config, _folder = setup
+    monkeypatch.delenv("DOSSIER_KEY_PASSWORD", raising=False)
+    out = tmp_path / "build"
+    stamp, dep = out / ".stamps" / "son-binh", out / ".stamps" / "son-binh.d"
+    r = CliRunner().invoke(main, ["batch", str(SAMPLES), "--only", "son-binh", "-o", str(out), "-j", "2",
+                                  "--sign", str(config), "--stamp", str(stamp), "--depfile", str(dep)],
+                           input=f"{P.PASSWORD}\n" * 4)
+    assert r.exit_code == 0, r.output
+    assert r.output.count("Nhập mật khẩu") == 4  # one per key (4 keys) for every signature of both dossiers
+    assert "Xong 1/1 xã" in r.output and "Đã ký số" in r.output
+    reports = _verify_all(pki, out)
+    assert len({Path(rep["path"]).parent for rep in reports}) == 2  # the commune's and the village's dossiers
+    # reports are not signed
+    assert b"/ByteRange" not in (out / "son-binh" / "danh-gia.pdf").read_bytes()
+    deps = dep.read_text(encoding="utf-8")
+    for name in ("ky-so.yaml", "ubnd-xa-binh-lu.p12", "nguyen-van-a.p12", "con-dau.png", "son-binh.yaml"):
+        assert name in deps, name
+    assert stamp.read_text(encoding="utf-8") == "son-binh\n"
+
+
+@pytest.mark.libreoffice
+def test_library_batch_in_one_process_uses_the_open_keys(setup, tmp_path, monkeypatch):
+    pki, config, _folder = setup
+    monkeypatch.delenv("DOSSIER_KEY_PASSWORD", raising=False)
+    out = tmp_path / "build"
+    units = [u for u in batch.discover(SAMPLES) if u.slug == "son-binh"]
+    asked = Prompts(P.PASSWORD)
+    with batch_signing(config, Secrets(asked)) as plan:
+        outcomes = list(batch.run(units, out, jobs=1, signing=plan))
+    assert [o.ok for o in outcomes] == [True], outcomes[0].error
+    assert len(asked.asked) == 4 and len(set(asked.asked)) == 4
+    manifests = [json.loads(p.read_text(encoding="utf-8")) for p in (out / batch.DOSSIERS_DIR).glob("*/manifest.json")]
+    assert outcomes[0].signatures == sum(len(m["signatures"]) for m in manifests) > 8
+    assert all(m["signatures"][-1]["role"] == "ban-sao" for m in manifests)
+    _verify_all(pki, out)
