@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -123,6 +124,18 @@ def test_signing_files_are_dependencies(setup):
 
 # --- the sample district, through LibreOffice ---------------------------------------------------------------
 
+@pytest.fixture()
+def district(tmp_path) -> Path:
+    """Sơn Bình (its report and its dossier, with annexes) and Bản Bo (a report only), from the sample."""
+    root = tmp_path / "huyen"
+    (root / "communes").mkdir(parents=True)
+    for slug in ("son-binh", "ban-bo"):
+        shutil.copy(SAMPLES / "communes" / f"{slug}.yaml", root / "communes")
+    shutil.copy(SAMPLES / "ho-so-son-binh.yaml", root)
+    shutil.copytree(SAMPLES / "son-binh", root / "son-binh")
+    return root
+
+
 def _verify_all(pki, out: Path) -> list[dict]:
     folders = sorted(p.parent for p in (out / batch.DOSSIERS_DIR).glob("*/ho-so.pdf"))
     assert folders
@@ -143,39 +156,40 @@ def _verify_all(pki, out: Path) -> list[dict]:
 
 
 @pytest.mark.libreoffice
-def test_batch_signs_every_dossier_asking_each_password_once(setup, tmp_path, monkeypatch):
+def test_batch_signs_every_dossier_asking_each_password_once(setup, district, tmp_path, monkeypatch):
     pki, config, _folder = setup
     monkeypatch.delenv("DOSSIER_KEY_PASSWORD", raising=False)
     out = tmp_path / "build"
-    stamp, dep = out / ".stamps" / "son-binh", out / ".stamps" / "son-binh.d"
-    r = CliRunner().invoke(main, ["batch", str(SAMPLES), "--only", "son-binh", "-o", str(out), "-j", "2",
+    stamp, dep = out / ".stamps" / "tat-ca", out / ".stamps" / "tat-ca.d"
+    r = CliRunner().invoke(main, ["batch", str(district), "-o", str(out), "-j", "2",
                                   "--sign", str(config), "--stamp", str(stamp), "--depfile", str(dep)],
                            input=f"{P.PASSWORD}\n" * 4)
     assert r.exit_code == 0, r.output
-    assert r.output.count("Nhập mật khẩu") == 4  # one per key (4 keys) for every signature of both dossiers
-    assert "Xong 1/1 xã" in r.output and "Đã ký số" in r.output
+    assert r.output.count("Nhập mật khẩu") == 4  # one per key (4 keys) for every signature
+    assert "Xong 2/2 xã" in r.output and "Đã ký số 12 chữ ký." in r.output
     reports = _verify_all(pki, out)
-    assert len({Path(rep["path"]).parent for rep in reports}) == 2  # the commune's and the village's dossiers
-    # reports are not signed
-    assert b"/ByteRange" not in (out / "son-binh" / "danh-gia.pdf").read_bytes()
+    assert len(reports) == 6  # five signed documents and ho-so.pdf
+    # reports and the summary are not signed
+    for pdf in ("son-binh/danh-gia.pdf", "ban-bo/danh-gia.pdf", "tong-hop/tong-hop.pdf"):
+        assert b"/ByteRange" not in (out / pdf).read_bytes()
     deps = dep.read_text(encoding="utf-8")
     for name in ("ky-so.yaml", "ubnd-xa-binh-lu.p12", "nguyen-van-a.p12", "con-dau.png", "son-binh.yaml"):
         assert name in deps, name
-    assert stamp.read_text(encoding="utf-8") == "son-binh\n"
+    assert stamp.read_text(encoding="utf-8") == "ban-bo\nson-binh\n"
 
 
 @pytest.mark.libreoffice
-def test_library_batch_in_one_process_uses_the_open_keys(setup, tmp_path, monkeypatch):
+def test_library_batch_in_one_process_uses_the_open_keys(setup, district, tmp_path, monkeypatch):
     pki, config, _folder = setup
     monkeypatch.delenv("DOSSIER_KEY_PASSWORD", raising=False)
     out = tmp_path / "build"
-    units = [u for u in batch.discover(SAMPLES) if u.slug == "son-binh"]
+    units = [u for u in batch.discover(district) if u.slug == "son-binh"]
     asked = Prompts(P.PASSWORD)
     with batch_signing(config, Secrets(asked)) as plan:
         outcomes = list(batch.run(units, out, jobs=1, signing=plan))
     assert [o.ok for o in outcomes] == [True], outcomes[0].error
     assert len(asked.asked) == 4 and len(set(asked.asked)) == 4
     manifests = [json.loads(p.read_text(encoding="utf-8")) for p in (out / batch.DOSSIERS_DIR).glob("*/manifest.json")]
-    assert outcomes[0].signatures == sum(len(m["signatures"]) for m in manifests) > 8
+    assert outcomes[0].signatures == sum(len(m["signatures"]) for m in manifests) == 12
     assert all(m["signatures"][-1]["role"] == "ban-sao" for m in manifests)
     _verify_all(pki, out)
