@@ -22,22 +22,14 @@ from dossier.sign.batch import RemoteKeyRing, batch_signing
 from . import pki as P
 from .conftest import SAMPLES
 from .test_sign import blank_pdf, pdfsig
+from .test_sign_pkcs11 import MODULE, PIN, token  # noqa: F401 - the token fixture
+from .test_sign_pkcs11 import pytestmark as needs_softhsm
 
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ky-so-dot")
-    pki = P.make_pki(folder / "pki")
-    P.signature_png(folder / "chu-ky.png")
-    P.seal_png(folder / "con-dau.png")
-    pki.issue("thu-ky", "Tẩn Thị Mai", "UBND xã Sơn Bình")  # the names the sample biên bản bears
-    pki.issue("chu-tri", "Lò Văn Thắng", "UBND xã Sơn Bình")
-    config = folder / "ky-so.yaml"
-    config.write_text(
-        "organisation: {key: pki/ubnd-xa-binh-lu.p12, seal: con-dau.png}\n"
-        "signers:\n  default: {key: pki/nguyen-van-a.p12, image: chu-ky.png}\n"
-        "  bien_ban_hop:\n    - {key: pki/thu-ky.p12, image: chu-ky.png}\n"
-        "    - {key: pki/chu-tri.p12, image: chu-ky.png}\n", encoding="utf-8")
+    pki, config = P.dossier_signing(folder)
     return pki, config, folder
 
 
@@ -126,12 +118,14 @@ def test_signing_files_are_dependencies(setup):
 
 @pytest.fixture()
 def district(tmp_path) -> Path:
-    """Sơn Bình (its report and its dossier, with annexes) and Bản Bo (a report only), from the sample."""
+    """Sơn Bình (its report and its dossier, with annexes), Bản Bo (a report only) and the district's
+    dossier nesting Sơn Bình's, from the sample."""
     root = tmp_path / "huyen"
     (root / "communes").mkdir(parents=True)
     for slug in ("son-binh", "ban-bo"):
         shutil.copy(SAMPLES / "communes" / f"{slug}.yaml", root / "communes")
     shutil.copy(SAMPLES / "ho-so-son-binh.yaml", root)
+    shutil.copy(SAMPLES / "ho-so-huyen-2024.yaml", root)
     shutil.copytree(SAMPLES / "son-binh", root / "son-binh")
     return root
 
@@ -166,16 +160,19 @@ def test_batch_signs_every_dossier_asking_each_password_once(setup, district, tm
                            input=f"{P.PASSWORD}\n" * 4)
     assert r.exit_code == 0, r.output
     assert r.output.count("Nhập mật khẩu") == 4  # one per key (4 keys) for every signature
-    assert "Xong 2/2 xã" in r.output and "Đã ký số 12 chữ ký." in r.output
+    assert "Xong 3/3 xã" in r.output and "Đã ký số 17 chữ ký." in r.output
     reports = _verify_all(pki, out)
-    assert len(reports) == 6  # five signed documents and ho-so.pdf
+    # Sơn Bình: five signed documents and ho-so.pdf; the district: its two, its ho-so.pdf, and Sơn Bình's
+    # dossier nested in it, copied from the commune's build with its signed parts
+    assert len(reports) == 6 + 3 + 6
+    assert (out / "ho-so" / "huyen-2024" / "xa" / "son-binh" / "04-bien-ban-hop.ky-so.pdf").is_file()
     # reports and the summary are not signed
     for pdf in ("son-binh/danh-gia.pdf", "ban-bo/danh-gia.pdf", "tong-hop/tong-hop.pdf"):
         assert b"/ByteRange" not in (out / pdf).read_bytes()
     deps = dep.read_text(encoding="utf-8")
     for name in ("ky-so.yaml", "ubnd-xa-binh-lu.p12", "nguyen-van-a.p12", "con-dau.png", "son-binh.yaml"):
         assert name in deps, name
-    assert stamp.read_text(encoding="utf-8") == "ban-bo\nson-binh\n"
+    assert sorted(stamp.read_text(encoding="utf-8").split()) == ["ban-bo", "huyen-2024", "son-binh"]
 
 
 @pytest.mark.libreoffice
@@ -193,3 +190,33 @@ def test_library_batch_in_one_process_uses_the_open_keys(setup, district, tmp_pa
     assert outcomes[0].signatures == sum(len(m["signatures"]) for m in manifests) == 12
     assert all(m["signatures"][-1]["role"] == "ban-sao" for m in manifests)
     _verify_all(pki, out)
+
+
+@needs_softhsm
+def test_a_token_signs_in_the_parent_only(token, tmp_path, monkeypatch):
+    """A PKCS#11 token is logged in once, by the parent; workers never open it (nor know its PIN)."""
+    pki, chain = token
+    monkeypatch.setenv("DOSSIER_TOKEN_PIN", PIN)
+    monkeypatch.delenv("DOSSIER_KEY_PASSWORD", raising=False)
+    P.signature_png(tmp_path / "chu-ky.png")
+    P.seal_png(tmp_path / "con-dau.png")
+    config = tmp_path / "ky-so.yaml"
+    config.write_text(
+        f"organisation: {{pkcs11: {{lib: {MODULE}, token: ubnd-binh-lu, key_label: van-thu}}, chain: [{chain}], "
+        f"seal: con-dau.png}}\nsigners:\n  default: {{key: {pki.signer.p12}, image: chu-ky.png}}\n",
+        encoding="utf-8")
+    asked = Prompts(P.PASSWORD)
+    src = blank_pdf(tmp_path / "a.pdf")
+    with batch_signing(config, Secrets(asked)) as plan:
+        assert "DOSSIER_TOKEN_PIN" not in os.environ
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(2, mp_context=context) as pool:
+            outs = [tmp_path / f"ky-{k}.pdf" for k in range(2)]
+            signers = list(pool.map(_sign_copy_remotely, [plan] * 2, [src] * 2, outs))
+    assert len(asked.asked) == 1 and "mã PIN" not in asked.asked[0]  # only the signer's file password
+    assert signers == ["UBND xã Bình Lư"] * 2
+    for out in outs:
+        data = json.loads(CliRunner().invoke(main, ["verify", str(out), "--trust", str(pki.root_pem),
+                                                    "--format", "json"]).output)
+        assert data["ok"] and data["signatures"][0]["algorithm"] == "RSASSA-PSS, SHA-256", data
+        assert "Signature is Valid." in pdfsig(out)

@@ -105,11 +105,9 @@ class KeyServer:
         while not self._closing:
             try:
                 conn = self.listener.accept()
-            except OSError:
+            except Exception:  # noqa: BLE001 - a client that failed the challenge (AuthenticationError), or closed
                 if self._closing:
                     return
-                continue  # a client that failed the challenge (multiprocessing.AuthenticationError)
-            except Exception:  # noqa: BLE001 - AuthenticationError is not an OSError on every Python
                 continue
             if self._closing:
                 conn.close()
