@@ -24,6 +24,7 @@ from .conftest import SAMPLES
 from .test_sign import blank_pdf, pdfsig
 from .test_sign_pkcs11 import MODULE, PIN, token  # noqa: F401 - the token fixture
 from .test_sign_pkcs11 import pytestmark as needs_softhsm
+from .test_warm import runtime  # noqa: F401 - a private runtime folder for the zygote
 
 
 @pytest.fixture(scope="module")
@@ -220,3 +221,21 @@ def test_a_token_signs_in_the_parent_only(token, tmp_path, monkeypatch):
                                                     "--format", "json"]).output)
         assert data["ok"] and data["signatures"][0]["algorithm"] == "RSASSA-PSS, SHA-256", data
         assert "Signature is Valid." in pdfsig(out)
+
+
+def test_warm_workers_sign_through_the_parent_without_the_password(setup, runtime, tmp_path, monkeypatch):
+    """With resident servers on, workers are forked by the zygote: they get this process's environment,
+    minus the password variables, and sign with the parent's keys."""
+    pki, config, _folder = setup
+    monkeypatch.setenv("DOSSIER_OFFICE_IDLE", "30")
+    monkeypatch.setenv("DOSSIER_KEY_PASSWORD", P.PASSWORD)
+    src = blank_pdf(tmp_path / "a.pdf")
+    with batch_signing(config, Secrets()) as plan:
+        with batch.workers(1, clean=True) as pool:
+            assert type(pool).__name__ == "WarmPool"
+            assert pool.submit(os.getenv, "DOSSIER_KEY_PASSWORD").result() is None
+            assert pool.submit(os.getpid).result() != os.getpid()
+            signer = pool.submit(_sign_copy_remotely, plan, src, tmp_path / "ky.pdf").result()
+    assert signer == "UBND xã Bình Lư"
+    r = CliRunner().invoke(main, ["verify", str(tmp_path / "ky.pdf"), "--trust", str(pki.root_pem)])
+    assert r.exit_code == 0, r.output
