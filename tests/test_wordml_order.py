@@ -62,10 +62,18 @@ def _cli(tmp_path: Path, *args: str) -> Path:
     ["summary", str(SAMPLES / "communes-xlsx")],
 ], ids=["cong-van", "assess", "summary", "assess-xlsx", "summary-xlsx"])
 def test_generated_document_is_in_schema_order(tmp_path, args):
-    out = _cli(tmp_path, *args)
-    if not out.exists():  # `render` writes into a folder named by -o
-        out = next(Path(out).rglob("*.docx"))
-    assert package_errors(out) == []
+    assert package_errors(_cli(tmp_path, *args)) == []
+
+
+def test_letters_merged_from_an_excel_list_are_in_schema_order(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["render", "cong-van", str(SAMPLES / "giay-moi" / "danh-sach.xlsx"),
+                                       "-o", str(out), "--format", "docx"])
+    assert result.exit_code == 0, result.output
+    letters = sorted(out.glob("*.docx"))
+    assert len(letters) > 1
+    for path in letters:
+        assert package_errors(path) == [], path.name
 
 
 def test_village_dossier_and_its_decision_are_in_schema_order(tmp_path):
