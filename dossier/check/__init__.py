@@ -47,7 +47,7 @@ def read(path: Path) -> DocumentView:
 
 
 def check_view(view: DocumentView) -> Report:
-    anatomy = recognise(view)
+    anatomy = recognise(view) if not view.text_unreadable else Anatomy()
     if anatomy.party:
         return Report(view.path, view.source, "party", [], [PARTY_NOTE])
     from .engine import run_checks
@@ -60,7 +60,7 @@ def check_view(view: DocumentView) -> Report:
         notes.append("Lề trang của tệp PDF được suy ra từ vị trí chữ.")
     order = {"error": 0, "warning": 1}
     findings.sort(key=lambda f: (f.page or 0, order[f.severity]))
-    return Report(view.path, view.source, anatomy.kind, findings, notes)
+    return Report(view.path, view.source, anatomy.kind, findings, notes, unreadable=view.text_unreadable)
 
 
 def check_file(path: Path) -> Report:

@@ -69,9 +69,15 @@ def _has_full_lines(ctx: Context, page: int | None) -> bool:
     return any(b.page == page and b.align == "justify" for b in ctx.view.blocks)
 
 
+def _font_key(name: str) -> str:
+    """A font name without separators: 'Liberation-Serif', 'Times New Roman,Bold' and
+    'TimesNewRomanPSMT' compare by their letters."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
 def _font_ok_pdf(name: str) -> bool:
-    key = re.sub(r"[\s_]", "", name).lower()
-    return any(key.startswith(a.lower()) for a in rules().font.pdf_accepted)
+    key = _font_key(name)
+    return any(key.startswith(_font_key(a)) for a in rules().font.pdf_accepted)
 
 
 @check("font.family")
@@ -80,7 +86,7 @@ def fonts(ctx: Context) -> None:
     if ctx.view.source == "pdf":
         bad = {f: n for f, n in ctx.view.fonts.items() if not _font_ok_pdf(f)}
     else:
-        bad = {f: n for f, n in ctx.view.fonts.items() if f.strip().lower() != family.lower()}
+        bad = {f: n for f, n in ctx.view.fonts.items() if _font_key(f) != _font_key(family)}
     if bad:
         listing = ", ".join(f"{f} ({n} ký tự)" for f, n in sorted(bad.items(), key=lambda x: -x[1])[:4])
         first = next((b for b in ctx.view.blocks if any(s.font in bad for s in b.visible())), None)

@@ -20,5 +20,7 @@ def run_checks(view: DocumentView, anatomy: Anatomy) -> tuple[list[Finding], lis
     """The findings of every check, and the notes they made."""
     ctx = Context(view, anatomy)
     for _, func in CHECKS:
+        if view.text_unreadable and func.__module__ != checks_page.__name__:
+            continue  # only what does not depend on reading the words: paper, margins, fonts, page numbers
         func(ctx)
     return ctx.findings, ctx.notes

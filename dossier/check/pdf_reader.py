@@ -50,10 +50,14 @@ class _Line:
         sizes = [w["size"] for w in self.words]
         self.size = max(set(sizes), key=sizes.count)
         spans: list[Span] = []
+        own = [w for w in self.words if not w.get("stamp")]
         for k, w in enumerate(self.words):
             name = font_family(w.get("fontname", ""))
-            span = Span(w["text"], name, round(float(w["size"]) * 2) / 2, bool(_BOLD.search(name)),
-                        bool(_ITALIC.search(name)), False, w.get("colour"))
+            style = name
+            if w.get("stamp") and own:  # a stamped number or day takes the style of the line it fills in
+                style = font_family(min(own, key=lambda o: abs(o["x0"] - w["x0"])).get("fontname", ""))
+            span = Span(w["text"], name, round(float(w["size"]) * 2) / 2, bool(_BOLD.search(style)),
+                        bool(_ITALIC.search(style)), False, w.get("colour"))
             if k:
                 spans.append(Span(" ", name, span.size, span.bold, span.italic))
             spans.append(span)
@@ -79,22 +83,35 @@ def _inside(line, box: tuple[float, float, float, float], slack: float = 1.0) ->
     return line.x0 >= x0 - slack and line.x1 <= x1 + slack and line.top >= top - slack and line.bottom <= bottom + slack
 
 
+SCAN_NOTE = ("Tệp PDF {path} là bản quét (ảnh chụp các trang, lớp chữ nhận dạng tự động OCR nằm ẩn bên dưới), "
+             "nên không kiểm tra được thể thức: vị trí, cỡ chữ và phông của lớp OCR không phải của văn bản.")
+UNREADABLE_SHARE = 0.05  # more unreadable characters than this: the text is not checked
+
+
 def read_pdf(path: Path | str, data: bytes | None = None) -> DocumentView:
     """Read ``path`` (or ``data``, a PDF in memory that ``path`` only names in messages)."""
+    from .pdf_fonts import repair
+
     try:
         import io
 
         import pdfplumber
 
-        pdf = pdfplumber.open(io.BytesIO(data) if data is not None else str(path))
+        raw = data if data is not None else Path(path).read_bytes()
+        fixed = repair(raw)
+        pdf = pdfplumber.open(io.BytesIO(fixed.data))
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for a bad file
         raise input_error(
             f"Không đọc được tệp {path}: đây không phải tệp PDF hợp lệ hoặc tệp đã bị hỏng.",
             hint="Xuất lại tệp PDF từ Word hoặc LibreOffice.",
         ) from exc
+    if fixed.ocr_pages and fixed.ocr_pages * 2 >= fixed.pages:
+        pdf.close()
+        raise input_error(SCAN_NOTE.format(path=path),
+                          hint="Kiểm tra tệp .docx gốc, hoặc tệp PDF xuất trực tiếp từ Word/LibreOffice.")
     try:
         with pdf:
-            return _read(pdf, path)
+            return _read(pdf, path, fixed.unreadable_fonts, fixed.stamp_fonts)
     except Exception as exc:  # noqa: BLE001
         from ..errors import DossierError
 
@@ -103,22 +120,72 @@ def read_pdf(path: Path | str, data: bytes | None = None) -> DocumentView:
         raise input_error(f"Không đọc được nội dung tệp PDF {path} ({type(exc).__name__}).") from exc
 
 
-def _read(pdf, path: Path) -> DocumentView:
+def _uncovered(page):
+    """The page without the spaces that other text is drawn over: an e-office
+    stamp (a flattened widget) writes the number and the day into the blanks
+    the draft left, and those blanks would cut "1178" into "1 1 7 8"."""
+    rows: dict[int, list[dict]] = {}
+    for c in page.chars:
+        if c["text"].strip():
+            rows.setdefault(round(c["top"] / 4), []).append(c)
+
+    def keep(obj) -> bool:
+        if obj.get("object_type") != "char" or obj["text"].strip():
+            return True
+        key = round(obj["top"] / 4)
+        for k in (key - 1, key, key + 1):
+            for c in rows.get(k, ()):
+                if abs(c["top"] - obj["top"]) < 3 and c["x0"] < obj["x1"] - 0.5 and c["x1"] > obj["x0"] + 0.5:
+                    return False
+        return True
+
+    return page.filter(keep)
+
+
+def _words(page, stamp_fonts: set[str]) -> list[dict]:
+    """Words with the font and size most of their characters have: a word whose
+    letters come from two subsets of one face (Word's Vietnamese letters often
+    do) stays one word."""
+    words = _uncovered(page).extract_words(keep_blank_chars=False, x_tolerance=1.5, use_text_flow=False,
+                                           return_chars=True)
+    for w in words:
+        chars = w.pop("chars", None) or []
+        fonts: dict[str, int] = {}
+        sizes: dict[float, int] = {}
+        for ch in chars:
+            fonts[ch.get("fontname", "")] = fonts.get(ch.get("fontname", ""), 0) + 1
+            size = round(float(ch.get("size", 0)) * 2) / 2
+            sizes[size] = sizes.get(size, 0) + 1
+        w["fontname"] = max(fonts, key=fonts.get) if fonts else ""
+        w["size"] = max(sizes, key=sizes.get) if sizes else 0.0
+        w["fonts"] = fonts
+        w["stamp"] = font_family(w["fontname"]) in stamp_fonts
+    return words
+
+
+def _read(pdf, path: Path, unreadable_fonts: set[str] | None = None,
+          stamp_fonts: set[str] | None = None) -> DocumentView:
     blocks: list[Block] = []
     pages: list[PageSetup] = []
     marks: list[PageNumberMark] = []
     fonts: dict[str, int] = {}
     colours: dict[str, int] = {}
+    unreadable = total = 0
     if not pdf.pages:
         raise input_error(f"Tệp PDF {path} không có trang nào.")
     for number, page in enumerate(pdf.pages, 1):
         width_mm, height_mm = float(page.width) * PT_MM, float(page.height) * PT_MM
-        words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, x_tolerance=1.5,
-                                   use_text_flow=False)
+        words = _words(page, stamp_fonts or set())
         _colour_words(page, words, colours)
         for w in words:
-            name = font_family(w["fontname"])
-            fonts[name] = fonts.get(name, 0) + len(w["text"])
+            for fontname, n in w["fonts"].items():
+                name = font_family(fontname)
+                fonts[name] = fonts.get(name, 0) + n
+                total += n
+                if unreadable_fonts and name in unreadable_fonts:
+                    unreadable += n
+            if "(cid:" in w["text"]:
+                unreadable += w["text"].count("(cid:")
         lines = _lines(words, number)
         numbers = [ln for ln in lines if PAGE_NUMBER.match(ln.text) and
                    (ln.bottom * PT_MM < 20.0 or ln.top * PT_MM > height_mm - 20.0)]
@@ -155,10 +222,21 @@ def _read(pdf, path: Path) -> DocumentView:
             f"Tệp PDF {path} không có lớp chữ (có thể là bản quét), nên không kiểm tra được thể thức.",
             hint="Kiểm tra tệp .docx gốc, hoặc tệp PDF xuất trực tiếp từ Word/LibreOffice.",
         )
-    return DocumentView(
+    view = DocumentView(
         source="pdf", path=str(path), blocks=blocks, pages=pages, page_count=len(pages), page_numbers=marks,
         fonts=fonts, colours=colours,
     )
+    if total and unreadable > UNREADABLE_SHARE * total:
+        view.text_unreadable = True
+        names = ", ".join(sorted(unreadable_fonts or ())) or "một số phông"
+        view.notes.append(
+            f"Lớp chữ của tệp không đọc được ({unreadable} trong {total} ký tự): phông {names} được nhúng "
+            "không kèm bảng mã Unicode (thường gặp khi tệp đã qua Ghostscript), nên chữ trích ra không phải chữ "
+            "in trên trang. Chỉ kiểm tra khổ giấy, lề, phông chữ và số trang; hãy kiểm tra tệp .docx gốc "
+            "hoặc tệp PDF xuất trực tiếp từ Word.")
+    return view
+
+
 
 
 def _colour_words(page, words: list[dict], colours: dict[str, int]) -> None:

@@ -174,3 +174,4 @@ class DocumentView:
     colours: dict[str, int] = field(default_factory=dict)  # non-black colour -> characters
     page_numbers_known: bool = True  # DOCX: header parts were read
     notes: list[str] = field(default_factory=list)
+    text_unreadable: bool = False  # PDF: the text layer does not say what the pages show
