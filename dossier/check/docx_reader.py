@@ -447,11 +447,13 @@ class _Reader:
                 if found is None:
                     continue
                 size, centred = found
+                distance = s.header_distance if where == "top" else s.footer_distance
+                edge = distance * EMU_MM if distance is not None else None
                 if scope == "first" or not title_pg:
                     if i == 0:
-                        marks.append(PageNumberMark(1, where, "", size, centred, label=label))
+                        marks.append(PageNumberMark(1, where, "", size, centred, label=label, edge_mm=edge))
                 if scope == "others":
-                    marks.append(PageNumberMark(None, where, "", size, centred, label=label))
+                    marks.append(PageNumberMark(None, where, "", size, centred, label=label, edge_mm=edge))
         return marks, True
 
     def _page_field(self, element) -> tuple[float | None, bool] | None:

@@ -194,6 +194,7 @@ def _read(pdf, path: Path, unreadable_fonts: set[str] | None = None,
             marks.append(PageNumberMark(
                 page=number, where="top" if ln.top * PT_MM < height_mm / 2 else "bottom", text=ln.text,
                 size=ln.size, offset_mm=centre - width_mm / 2, label=f"trang {number}",
+                edge_mm=ln.top * PT_MM if ln.top * PT_MM < height_mm / 2 else height_mm - ln.bottom * PT_MM,
             ))
         content = [ln for ln in lines if ln not in numbers]
         margins: dict[str, float | None] = {"top": None, "bottom": None, "left": None, "right": None}

@@ -159,6 +159,7 @@ class PageNumberMark:
     size: float | None = None
     centred: bool | None = None
     offset_mm: float | None = None  # PDF: distance of the centre from the text-area centre
+    edge_mm: float | None = None  # distance from the paper edge it is nearest (DOCX: header distance)
     label: str = ""
 
 
