@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import input_error
+from .pdf_chars import open_pdf, page_content, ruled_tables
 from .view import Block, DocumentView, PageNumberMark, PageSetup, RuleMark, Span, clean
 
 PT_MM = 25.4 / 72
@@ -69,15 +70,6 @@ class _Line:
         return clean("".join(s.text for s in self.spans))
 
 
-def _ruled_tables(page) -> list[tuple[float, float, float, float]]:
-    if len(page.rects) + len(page.lines) < 8:
-        return []
-    try:
-        return [t.bbox for t in page.find_tables()]
-    except Exception:  # noqa: BLE001 - table finding is a heuristic; never fail the check on it
-        return []
-
-
 def _inside(line, box: tuple[float, float, float, float], slack: float = 1.0) -> bool:
     x0, top, x1, bottom = box
     return line.x0 >= x0 - slack and line.x1 <= x1 + slack and line.top >= top - slack and line.bottom <= bottom + slack
@@ -93,13 +85,9 @@ def read_pdf(path: Path | str, data: bytes | None = None) -> DocumentView:
     from .pdf_fonts import repair
 
     try:
-        import io
-
-        import pdfplumber
-
         raw = data if data is not None else Path(path).read_bytes()
         fixed = repair(raw)
-        pdf = pdfplumber.open(io.BytesIO(fixed.data))
+        pdf = open_pdf(fixed.data)
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for a bad file
         raise input_error(
             f"Không đọc được tệp {path}: đây không phải tệp PDF hợp lệ hoặc tệp đã bị hỏng.",
@@ -110,57 +98,15 @@ def read_pdf(path: Path | str, data: bytes | None = None) -> DocumentView:
         raise input_error(SCAN_NOTE.format(path=path),
                           hint="Kiểm tra tệp .docx gốc, hoặc tệp PDF xuất trực tiếp từ Word/LibreOffice.")
     try:
-        with pdf:
-            return _read(pdf, path, fixed.unreadable_fonts, fixed.stamp_fonts)
+        return _read(pdf, path, fixed.unreadable_fonts, fixed.stamp_fonts)
     except Exception as exc:  # noqa: BLE001
         from ..errors import DossierError
 
         if isinstance(exc, DossierError):
             raise
         raise input_error(f"Không đọc được nội dung tệp PDF {path} ({type(exc).__name__}).") from exc
-
-
-def _uncovered(page):
-    """The page without the spaces that other text is drawn over: an e-office
-    stamp (a flattened widget) writes the number and the day into the blanks
-    the draft left, and those blanks would cut "1178" into "1 1 7 8"."""
-    rows: dict[int, list[dict]] = {}
-    for c in page.chars:
-        if c["text"].strip():
-            rows.setdefault(round(c["top"] / 4), []).append(c)
-
-    def keep(obj) -> bool:
-        if obj.get("object_type") != "char" or obj["text"].strip():
-            return True
-        key = round(obj["top"] / 4)
-        for k in (key - 1, key, key + 1):
-            for c in rows.get(k, ()):
-                if abs(c["top"] - obj["top"]) < 3 and c["x0"] < obj["x1"] - 0.5 and c["x1"] > obj["x0"] + 0.5:
-                    return False
-        return True
-
-    return page.filter(keep)
-
-
-def _words(page, stamp_fonts: set[str]) -> list[dict]:
-    """Words with the font and size most of their characters have: a word whose
-    letters come from two subsets of one face (Word's Vietnamese letters often
-    do) stays one word."""
-    words = _uncovered(page).extract_words(keep_blank_chars=False, x_tolerance=1.5, use_text_flow=False,
-                                           return_chars=True)
-    for w in words:
-        chars = w.pop("chars", None) or []
-        fonts: dict[str, int] = {}
-        sizes: dict[float, int] = {}
-        for ch in chars:
-            fonts[ch.get("fontname", "")] = fonts.get(ch.get("fontname", ""), 0) + 1
-            size = round(float(ch.get("size", 0)) * 2) / 2
-            sizes[size] = sizes.get(size, 0) + 1
-        w["fontname"] = max(fonts, key=fonts.get) if fonts else ""
-        w["size"] = max(sizes, key=sizes.get) if sizes else 0.0
-        w["fonts"] = fonts
-        w["stamp"] = font_family(w["fontname"]) in stamp_fonts
-    return words
+    finally:
+        pdf.close()
 
 
 def _read(pdf, path: Path, unreadable_fonts: set[str] | None = None,
@@ -171,12 +117,18 @@ def _read(pdf, path: Path, unreadable_fonts: set[str] | None = None,
     fonts: dict[str, int] = {}
     colours: dict[str, int] = {}
     unreadable = total = 0
-    if not pdf.pages:
+    if not len(pdf):
         raise input_error(f"Tệp PDF {path} không có trang nào.")
-    for number, page in enumerate(pdf.pages, 1):
-        width_mm, height_mm = float(page.width) * PT_MM, float(page.height) * PT_MM
-        words = _words(page, stamp_fonts or set())
-        _colour_words(page, words, colours)
+    for number in range(1, len(pdf) + 1):
+        page = pdf[number - 1]
+        found = page_content(page)
+        page.close()
+        width_mm, height_mm = found.width * PT_MM, found.height * PT_MM
+        words = found.words
+        for w in words:
+            w["stamp"] = font_family(w["fontname"]) in (stamp_fonts or ())
+            if w["colour"]:
+                colours[w["colour"]] = colours.get(w["colour"], 0) + len(w["text"])
         for w in words:
             for fontname, n in w["fonts"].items():
                 name = font_family(fontname)
@@ -206,15 +158,15 @@ def _read(pdf, path: Path, unreadable_fonts: set[str] | None = None,
                 "right": width_mm - max(ln.x1 for ln in content) * PT_MM,
             }
         pages.append(PageSetup(number, width_mm, height_mm, margins, margins_estimated=True, label=f"trang {number}",
-                               has_grid_table=bool(page.rects) and len(page.rects) > 12))
+                               has_grid_table=found.paths > 12))
         text_left = margins["left"] or 30.0
         text_right = width_mm - (margins["right"] or 15.0)
         # Text inside ruled tables (criteria tables, matrices) is table content, not body
         # paragraphs; the header and signature tables are borderless and stay.
-        grids = _ruled_tables(page)
+        grids = ruled_tables(found)
         prose = [ln for ln in content if not any(_inside(ln, box) for box in grids)]
         page_blocks = _paragraphs(prose, number, text_left, text_right, width_mm)
-        _attach_rules(page, page_blocks)
+        _attach_rules(found.hlines, page_blocks)
         for b in page_blocks:
             b.index = len(blocks)
             blocks.append(b)
@@ -238,26 +190,6 @@ def _read(pdf, path: Path, unreadable_fonts: set[str] | None = None,
     return view
 
 
-
-
-def _colour_words(page, words: list[dict], colours: dict[str, int]) -> None:
-    """Note non-black text colours (by character)."""
-    for ch in page.chars:
-        col = ch.get("non_stroking_color")
-        if not col or not isinstance(col, (tuple, list)):
-            continue
-        vals = [float(v) for v in col if isinstance(v, (int, float))]
-        if len(vals) == 1:
-            black = vals[0] < 0.25
-        elif len(vals) == 3:
-            black = max(vals) < 0.25
-        elif len(vals) == 4:
-            black = vals[3] > 0.75 or max(vals[:3]) < 0.25 and vals[3] > 0.5
-        else:
-            black = True
-        if not black and ch["text"].strip():
-            key = "#" + "".join(f"{int(v * 255):02X}" for v in vals[:3])
-            colours[key] = colours.get(key, 0) + 1
 
 
 def _lines(words: list[dict], page: int) -> list[_Line]:
@@ -402,15 +334,8 @@ def _alignment(b: Block, left: float, right: float) -> str:
     return "left"
 
 
-def _attach_rules(page, blocks: list[Block]) -> None:
+def _attach_rules(segments: list[tuple[float, float, float]], blocks: list[Block]) -> None:
     """Horizontal lines and flat rectangles become the rule of the text above."""
-    segments = []
-    for ln in page.lines:
-        if abs(ln["top"] - ln["bottom"]) < 1.5:
-            segments.append((ln["x0"], ln["x1"], ln["top"]))
-    for rc in page.rects:
-        if rc["height"] < 2.0 and rc["width"] > 3 / PT_MM:
-            segments.append((rc["x0"], rc["x1"], rc["top"]))
     for x0, x1, top in segments:
         length = (x1 - x0) * PT_MM
         if length < 3:

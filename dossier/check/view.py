@@ -42,9 +42,10 @@ class RuleMark:
     x1_mm: float | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Block:
-    """One paragraph (DOCX) or one line segment (PDF), in reading order."""
+    """One paragraph (DOCX) or one line segment (PDF), in reading order. Blocks
+    compare by identity: two paragraphs with the same words are two paragraphs."""
 
     spans: list[Span]
     index: int = 0
