@@ -196,12 +196,17 @@ def _lines(words: list[dict], page: int) -> list[_Line]:
     """Group words by baseline, then cut each line at wide gaps."""
     rows: list[list[dict]] = []
     for w in sorted(words, key=lambda w: (round(w["bottom"]), w["x0"])):
-        for row in rows:
-            if abs(row[0]["bottom"] - w["bottom"]) < max(2.0, 0.25 * float(w["size"])):
-                row.append(w)
+        tol = max(2.0, 0.25 * float(w["size"]))
+        home = None
+        for row in reversed(rows):  # rows start in increasing order: only the last few can match
+            if w["bottom"] - row[0]["bottom"] > tol + 2.0:
                 break
-        else:
+            if abs(row[0]["bottom"] - w["bottom"]) < tol:
+                home = row
+        if home is None:
             rows.append([w])
+        else:
+            home.append(w)
     out: list[_Line] = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
