@@ -282,3 +282,33 @@ def test_font_names_compared_whatever_their_separators():
     assert _font_ok_pdf("Liberation-Serif") and _font_ok_pdf("TimesNewRomanPSMT") and _font_ok_pdf("Times New Roman,Bold")
     assert not _font_ok_pdf("Arial-BoldMT")
     assert _font_key("Times New Roman") == _font_key("TimesNewRoman")
+
+
+def test_sections_tab_in_number_and_typed_underscore_rule(tmp_path):
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+
+    doc = Document()
+    para = doc.add_paragraph()
+    para.add_run("Số:\t/BC-UBND").font.size = Pt(13)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.add_run("Về việc báo cáo kết quả").bold = True
+    rule = doc.add_paragraph()
+    rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    rule.add_run("_" * 12).font.size = Pt(13)
+    annex = doc.add_section(WD_SECTION.NEW_PAGE)
+    annex.orientation = WD_ORIENT.LANDSCAPE
+    annex.page_width, annex.page_height = Mm(297), Mm(210)
+    table = doc.add_table(rows=2, cols=2)
+    table.style = "Table Grid"
+    table.rows[0].cells[0].text = "STT"
+    doc.save(tmp_path / "sections.docx")
+    view = read(tmp_path / "sections.docx")
+    texts = [b.text for b in view.blocks]
+    assert "Số: /BC-UBND" in texts  # one line, not 'Số:' and '/BC-UBND'
+    subject = next(b for b in view.blocks if b.text.startswith("Về việc"))
+    assert subject.rule_below is not None and "gạch dưới" in subject.rule_below.how
+    assert not any(set(t) == {"_"} for t in texts)
+    assert [p.landscape for p in view.pages] == [False, True]
+    assert view.pages[1].has_grid_table and not view.pages[0].has_grid_table
+    assert view.page_count == 2

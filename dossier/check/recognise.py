@@ -343,6 +343,8 @@ def _body(a: Anatomy, blocks: list[Block], end: int) -> None:
             continue
         if _DIEU.match(b.text):
             a.dieu.append(b)
+        if not any(ch.isalnum() for ch in b.text):
+            continue  # a typed line of dashes or stars is decoration, not a paragraph
         if b.side == "full" and b.cell is None and not (is_upper(b.text) and b.align == "center"):
             a.body.append(b)
     a.first_body = a.body[0] if a.body else None
