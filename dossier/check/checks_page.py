@@ -134,7 +134,7 @@ def page_numbers(ctx: Context) -> None:
             ctx.report("page_number.position", found, "số trang canh giữa theo chiều ngang trong lề trên",
                        page=page, position=m.label)
         if m.where == "top" and m.edge_mm is not None and m.edge_mm < float(rules().page_number.min_edge_mm):
-            ctx.report("page_number.position", f"số trang sát mép trên tờ giấy (cách mép {num(m.edge_mm)} mm)",
+            ctx.report("page_number.position", f"số trang sát mép trên tờ giấy (cách mép {num(max(m.edge_mm, 0.0))} mm)",
                        "số trang nằm trong phần lề trên, cách mép giấy khoảng "
                        f"{num(float(rules().page_number.header_distance_mm.usual))} mm", page=page, position=m.label)
         if m.size is not None and not rng.contains(m.size, 0.26):
