@@ -35,7 +35,7 @@ _GLYPH_N = re.compile(r"^(glyph|g)?[0-9]+$|^\.notdef$|^\.null$|^nonmarkingreturn
 @dataclass
 class Repair:
     data: bytes
-    unreadable_fonts: set[str] = field(default_factory=set)  # base names, subset tag removed
+    unreadable_fonts: set[str] = field(default_factory=set)  # base names as in the file (subset tag kept)
     recovered_fonts: set[str] = field(default_factory=set)
     widgets: int = 0
     pages: int = 0
@@ -81,18 +81,20 @@ def parse_tounicode(data: bytes) -> dict[int, str]:
     return out
 
 
-def build_tounicode(mapping: dict[int, str]) -> bytes:
-    """A ToUnicode CMap for two-byte codes."""
-    items = sorted((c, t) for c, t in mapping.items() if t and 0 <= c <= 0xFFFF)
+def build_tounicode(mapping: dict[int, str], one_byte: bool = False) -> bytes:
+    """A ToUnicode CMap for two-byte codes (CID fonts) or one-byte codes (simple fonts)."""
+    width = 2 if one_byte else 4
+    items = sorted((c, t) for c, t in mapping.items() if t and 0 <= c < 16 ** width)
+    space = b"<00> <FF>" if one_byte else b"<0000> <FFFF>"
     parts = [b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
              b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
              b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-             b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"]
+             b"1 begincodespacerange\n" + space + b"\nendcodespacerange\n"]
     for k in range(0, len(items), 100):
         chunk = items[k:k + 100]
         parts.append(f"{len(chunk)} beginbfchar\n".encode())
         for code, text in chunk:
-            parts.append(f"<{code:04X}> <{text.encode('utf-16-be').hex().upper()}>\n".encode())
+            parts.append(f"<{code:0{width}X}> <{text.encode('utf-16-be').hex().upper()}>\n".encode())
         parts.append(b"endbfchar\n")
     parts.append(b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
     return b"".join(parts)
@@ -153,6 +155,8 @@ def repair(data: bytes) -> Repair:
         fonts = {}
         for page in pdf.pages:
             _collect_fonts(page.obj.get("/Resources"), fonts, set())
+        for font in fonts.values():
+            changed |= _simple_font_map(pdf, font)
         by_face: dict[str, dict[int, str]] = {}  # glyph maps from subsets that have one
         info = {}
         for key, font in fonts.items():
@@ -195,8 +199,9 @@ def repair(data: bytes) -> Repair:
                 font.ToUnicode = pdf.make_stream(build_tounicode(fixed))
                 result.recovered_fonts.add(name)
                 changed = True
-            if not fixed:
-                result.unreadable_fonts.add(name)
+            if not fixed or (not mapping and not own and not _covers(fixed, font, cid_gid)):
+                # nothing, or too little, says what its glyphs are
+                result.unreadable_fonts.add(str(font.get("/BaseFont", "")).lstrip("/"))
         result.pages = len(pdf.pages)
         result.ocr_pages = sum(_is_ocr_page(page) for page in pdf.pages)
         result.widgets = _flatten_widgets(pdf, result.stamp_fonts)
@@ -263,6 +268,56 @@ def _cid_widths(desc) -> dict[int, float]:
         else:
             break
     return out
+
+
+_BASE_ENCODINGS = {"/WinAnsiEncoding": "cp1252", "/MacRomanEncoding": "mac_roman"}
+
+
+def _simple_font_map(pdf, font) -> bool:
+    """A one-byte font without ToUnicode gets one from the encoding it declares
+    (WinAnsi, MacRoman, and their /Differences): readers otherwise guess from the
+    embedded font's own tables, and Ghostscript's subsets send them to MacRoman."""
+    if font.get("/Subtype") not in ("/TrueType", "/Type1", "/MMType1") or "/ToUnicode" in font:
+        return False
+    enc = font.get("/Encoding")
+    if enc is None:
+        if font.get("/Subtype") != "/TrueType" or re.search(r"symbol|dings|webdings", str(font.get("/BaseFont", "")), re.I):
+            return False
+        enc = __import__("pikepdf").Name.WinAnsiEncoding  # what poppler and pdfminer read it as
+    base, differences = enc, None
+    if not isinstance(enc, __import__("pikepdf").Name):
+        base, differences = enc.get("/BaseEncoding"), enc.get("/Differences")
+    codec = _BASE_ENCODINGS.get(str(base)) if base is not None else "cp1252"
+    if codec is None:
+        return False
+    mapping = {}
+    for code in range(32, 256):
+        try:
+            mapping[code] = bytes([code]).decode(codec)
+        except UnicodeDecodeError:
+            continue
+    code = None
+    for item in list(differences or []):
+        if isinstance(item, int):
+            code = int(item)
+            continue
+        if code is None:
+            continue
+        text = toUnicode(str(item).lstrip("/"))
+        if text:
+            mapping[code] = text
+        code += 1
+    font.ToUnicode = pdf.make_stream(build_tounicode(mapping, one_byte=True))
+    return True
+
+
+def _covers(mapping: dict[int, str], font, cid_gid) -> bool:
+    """Does ``mapping`` name (nearly) every glyph the font's widths list (the glyphs a subset holds)?"""
+    try:
+        used = set(_cid_widths(font.DescendantFonts[0]))
+    except Exception:  # noqa: BLE001
+        return bool(mapping)
+    return not used or len(used & set(mapping)) >= 0.95 * len(used)
 
 
 def _same_glyph(text: str, truth: str) -> bool:

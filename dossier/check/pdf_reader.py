@@ -134,7 +134,7 @@ def _read(pdf, path: Path, unreadable_fonts: set[str] | None = None,
                 name = font_family(fontname)
                 fonts[name] = fonts.get(name, 0) + n
                 total += n
-                if unreadable_fonts and name in unreadable_fonts:
+                if unreadable_fonts and fontname in unreadable_fonts:
                     unreadable += n
             if "(cid:" in w["text"]:
                 unreadable += w["text"].count("(cid:")
@@ -181,7 +181,7 @@ def _read(pdf, path: Path, unreadable_fonts: set[str] | None = None,
     )
     if total and unreadable > UNREADABLE_SHARE * total:
         view.text_unreadable = True
-        names = ", ".join(sorted(unreadable_fonts or ())) or "một số phông"
+        names = ", ".join(sorted({font_family(f) for f in unreadable_fonts or ()})) or "một số phông"
         view.notes.append(
             f"Lớp chữ của tệp không đọc được ({unreadable} trong {total} ký tự): phông {names} được nhúng "
             "không kèm bảng mã Unicode (thường gặp khi tệp đã qua Ghostscript), nên chữ trích ra không phải chữ "
