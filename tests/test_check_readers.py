@@ -312,3 +312,14 @@ def test_sections_tab_in_number_and_typed_underscore_rule(tmp_path):
     assert [p.landscape for p in view.pages] == [False, True]
     assert view.pages[1].has_grid_table and not view.pages[0].has_grid_table
     assert view.page_count == 2
+
+
+def test_text_edges_ignore_a_lone_outlier_but_not_text_in_the_margin():
+    from dossier.check.pdf_reader import PT_MM, _edge
+
+    body = [85.0, 85.1, 85.0, 85.2, 85.0]
+    assert _edge(body + [82.6], lowest=True) == 85.0  # a layout table 0.9 mm to the left
+    assert _edge(body + [40.0], lowest=True) == 40.0  # text really in the margin
+    right = [541.0, 541.2, 540.9, 548.9]  # one line 2.8 mm past the justified edge
+    assert _edge(right, lowest=False) == pytest.approx(541.2)
+    assert _edge(right[:3] + [541.0 + 12 / PT_MM], lowest=False) > 560  # 12 mm out: in the margin

@@ -154,8 +154,8 @@ def _read(pdf, path: Path, unreadable_fonts: set[str] | None = None,
             margins = {
                 "top": min(ln.top for ln in content) * PT_MM,
                 "bottom": height_mm - max(ln.bottom for ln in content) * PT_MM,
-                "left": min(ln.x0 for ln in content) * PT_MM,
-                "right": width_mm - max(ln.x1 for ln in content) * PT_MM,
+                "left": _edge([ln.x0 for ln in content], lowest=True) * PT_MM,
+                "right": width_mm - _edge([ln.x1 for ln in content], lowest=False) * PT_MM,
             }
         pages.append(PageSetup(number, width_mm, height_mm, margins, margins_estimated=True, label=f"trang {number}",
                                has_grid_table=found.paths > 12))
@@ -190,6 +190,25 @@ def _read(pdf, path: Path, unreadable_fonts: set[str] | None = None,
     return view
 
 
+
+
+EDGE_SLACK_PT = 1.5  # lines within this of each other share an edge
+OUTLIER_PT = 3.0 / PT_MM  # a lone line this little beyond the others' edge is an outlier
+
+
+def _edge(values: list[float], lowest: bool) -> float:
+    """Where the text area ends on one side: the outermost position at least
+    three lines share (justified lines end together). A lone line a little
+    beyond it (a layout table's negative indent, one long line) does not move
+    the edge; text far beyond it does (it really is in the margin)."""
+    ordered = sorted(values, reverse=not lowest)
+    extreme = ordered[0]
+    for v in ordered:
+        if abs(v - extreme) > OUTLIER_PT:
+            break
+        if sum(1 for x in ordered if abs(x - v) <= EDGE_SLACK_PT) >= 3:
+            return v
+    return extreme
 
 
 def _lines(words: list[dict], page: int) -> list[_Line]:
