@@ -323,3 +323,29 @@ def test_text_edges_ignore_a_lone_outlier_but_not_text_in_the_margin():
     right = [541.0, 541.2, 540.9, 548.9]  # one line 2.8 mm past the justified edge
     assert _edge(right, lowest=False) == pytest.approx(541.2)
     assert _edge(right[:3] + [541.0 + 12 / PT_MM], lowest=False) > 560  # 12 mm out: in the margin
+
+
+def test_one_line_widget_stamps_are_read_and_signature_pictures_are_not(tmp_path):
+    """An e-office system stamps the number into the blank the draft left (a small
+    widget appearance); the signature box with its "Ky boi" text stays outside the text."""
+    pdf = pikepdf.new()
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica,
+                              Encoding=pikepdf.Name.WinAnsiEncoding)
+
+    def widget(rect, text):
+        ap = pikepdf.Stream(pdf, f"BT /F1 12 Tf 2 4 Td ({text}) Tj ET".encode())
+        ap.Type, ap.Subtype, ap.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, rect[2] - rect[0], rect[3] - rect[1]]
+        ap.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        return pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget,
+                                                    FT=pikepdf.Name.Sig, Rect=rect, F=4,
+                                                    AP=pikepdf.Dictionary(N=ap)))
+
+    content = b"BT /F1 12 Tf 100 700 Td (So:          /UBND-VP) Tj ET"
+    page = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842],
+                              Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+                              Contents=pikepdf.Stream(pdf, content),
+                              Annots=[widget([122, 696, 150, 714], "15"), widget([300, 400, 500, 520], "Ky boi A")])
+    pdf.pages.append(pikepdf.Page(page))
+    pdf.save(tmp_path / "signed.pdf")
+    text = " ".join(b.text for b in read(tmp_path / "signed.pdf").blocks)
+    assert "15" in text and "Ky boi" not in text, text

@@ -39,7 +39,7 @@ class Repair:
     recovered_fonts: set[str] = field(default_factory=set)
     widgets: int = 0
     pages: int = 0
-    stamp_fonts: set[str] = field(default_factory=set)  # fonts of widget appearances (e-office stamps)
+    stamp_fonts: set[str] = field(default_factory=set)  # fonts of widget appearances (e-office stamps), as named
     ocr_pages: int = 0  # pages that are a picture with invisible (OCR) text over it
 
 
@@ -354,8 +354,15 @@ def _collect_fonts(resources, out: dict, seen: set) -> None:
         return
 
 
+STAMP_MAX_HEIGHT_PT = 36.0  # a stamped number or day is one line of text; a seal or signature picture is taller
+
+
 def _flatten_widgets(pdf, stamp_fonts: set[str]) -> int:
-    """Draw widget appearances (signature stamps, filled form fields) into the page."""
+    """Draw the one-line widget appearances (the number and day an e-office system
+    stamps when signing, filled form fields) into the page; taller ones (the seal,
+    the signature picture with its "Ký bởi…" text) stay annotations, outside the text."""
+    import pikepdf
+
     count = 0
     for page in pdf.pages:
         annots = page.obj.get("/Annots")
@@ -363,16 +370,21 @@ def _flatten_widgets(pdf, stamp_fonts: set[str]) -> int:
             continue
         for annot in annots:
             try:
-                if annot.get("/Subtype") == "/Widget" and "/AP" in annot and "/N" in annot.AP:
+                flags = int(annot.get("/F", 0))
+                rect = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
+                line = annot.get("/Subtype") == "/Widget" and "/AP" in annot and "/N" in annot.AP \
+                    and abs(rect[3] - rect[1]) <= STAMP_MAX_HEIGHT_PT
+                annot.F = (flags | 4) if line else (flags & ~4)  # "print" marks what gets flattened
+                if line:
                     count += 1
                     found: dict = {}
                     _collect_fonts(annot.AP.N.get("/Resources"), found, set())
-                    stamp_fonts.update(face(str(f.get("/BaseFont", "")).lstrip("/")) for f in found.values())
-            except Exception:  # noqa: BLE001
+                    stamp_fonts.update(str(f.get("/BaseFont", "")).lstrip("/") for f in found.values())
+            except (pikepdf.PdfError, ValueError, TypeError, AttributeError):
                 continue
     if count:
         try:
-            pdf.flatten_annotations("all")
+            pdf.flatten_annotations("print")
         except Exception:  # noqa: BLE001 - an appearance qpdf cannot place: read the page without it
             return 0
     return count

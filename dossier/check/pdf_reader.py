@@ -126,7 +126,7 @@ def _read(pdf, path: Path, unreadable_fonts: set[str] | None = None,
         width_mm, height_mm = found.width * PT_MM, found.height * PT_MM
         words = found.words
         for w in words:
-            w["stamp"] = font_family(w["fontname"]) in (stamp_fonts or ())
+            w["stamp"] = w["fontname"] in (stamp_fonts or ())
             if w["colour"]:
                 colours[w["colour"]] = colours.get(w["colour"], 0) + len(w["text"])
         for w in words:
