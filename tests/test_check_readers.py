@@ -350,3 +350,12 @@ def test_one_line_widget_stamps_are_read_and_signature_pictures_are_not(tmp_path
     pdf.save(tmp_path / "signed.pdf")
     text = " ".join(b.text for b in read(tmp_path / "signed.pdf").blocks)
     assert "15" in text and "Ky boi" not in text, text
+
+
+def test_signature_pushed_right_with_spaces_is_the_right_column(tmp_path):
+    doc = Document()
+    doc.add_paragraph("Nội dung văn bản.")
+    doc.add_paragraph(" " * 40 + "TM. ỦY BAN NHÂN DÂN")
+    doc.save(tmp_path / "spaces.docx")
+    blocks = read(tmp_path / "spaces.docx").blocks
+    assert [b.side for b in blocks] == ["full", "right"]

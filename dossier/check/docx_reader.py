@@ -34,6 +34,7 @@ WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 LOOK_BACK = 40  # blocks searched for the text a drawn rule is under
 _SO_LABEL = re.compile(r"^\s*S[ốo]\s*:?\s*$")
 _UNDERSCORES = re.compile(r"^_{5,}$")
+_LEAD_SPACES = re.compile(r"^[ \u00a0]{12,}\S")
 _ALIGN = {"both": "justify", "distribute": "justify", "center": "center", "right": "right", "end": "right",
           "left": "left", "start": "left"}
 
@@ -255,6 +256,8 @@ class _Reader:
                 seg_side = "left" if k == 0 else "right" if k == len(nonempty) - 1 else "full"
             elif starts_with_tab and side == "full" and tab_to > 0.3 * container_w:
                 seg_side = "right"
+            elif side == "full" and _LEAD_SPACES.match("".join(s.text for s in seg)):
+                seg_side = "right"  # pushed right with spaces, as clerks place a signature block
             else:
                 seg_side = side
             block = Block(
