@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,11 @@ MANIFEST_NAME = "manifest.json"
 MISSING_MARK = "(còn thiếu)"
 LINK_SCHEME = "dossier-page:"
 MAX_FRONT_PASSES = 4
+
+# A step the caller may wrap around every assembly (``dossier build --sign``: dossier.sign.dossier):
+# ``before(spec) -> spec`` sees the sources first (signs the documents, hands back what to merge);
+# ``after(spec, pdf_bytes) -> (pdf_bytes, manifest_extra)`` sees the assembled file before it is published.
+ASSEMBLY_HOOK: ContextVar = ContextVar("dossier_assembly_hook", default=None)
 
 
 @dataclass
@@ -243,7 +249,7 @@ def _separator(part: PartDef, number: int, epoch: int) -> Segment:
     return Segment(Source(Path("separator.html"), part.title), pdf, list(range(len(pdf.pages))))
 
 
-def _link_contents(pdf: pikepdf.Pdf, contents_range: range) -> None:
+def link_contents(pdf: pikepdf.Pdf, contents_range: range) -> None:
     """Turn the contents' ``dossier-page:N`` links into jumps inside the file."""
     for index in contents_range:
         page = pdf.pages[index]
@@ -327,7 +333,7 @@ def _outline(pdf: pikepdf.Pdf, parts: list[PartResult], contents_first: int) -> 
             outline.root.append(item)
 
 
-def _pdf_date(epoch: int) -> str:
+def pdf_date(epoch: int) -> str:
     return time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch))
 
 
@@ -338,7 +344,7 @@ def _metadata(pdf: pikepdf.Pdf, spec: DossierSpec, kind: DossierKind, epoch: int
     keywords = ", ".join(spec.keywords) if spec.keywords else "nông thôn mới, hồ sơ, " + kind.name
     info = {"/Title": title, "/Author": author, "/Subject": subject, "/Keywords": keywords,
             "/Creator": "dossier", "/Producer": "dossier (pikepdf/qpdf, WeasyPrint)",
-            "/CreationDate": _pdf_date(epoch), "/ModDate": _pdf_date(epoch)}
+            "/CreationDate": pdf_date(epoch), "/ModDate": pdf_date(epoch)}
     pdf.trailer.Info = pdf.make_indirect(Dictionary({k: pikepdf.String(v) for k, v in info.items()}))
     pdf.Root.Lang = pikepdf.String("vi")
     pdf.Root.PageMode = Name.UseOutlines
@@ -383,7 +389,7 @@ def _assemble_pdf(
                     out.pages.append(segment.pdf.pages[i])
     if len(out.pages) != total:
         raise build_error(f"Lỗi dàn trang: tính {total} trang nhưng ghép được {len(out.pages)} trang.")
-    _link_contents(out, range(contents_first - 1, contents_first - 1 + len(contents.pages)))
+    link_contents(out, range(contents_first - 1, contents_first - 1 + len(contents.pages)))
     _outline(out, parts, contents_first)
     stamp_pages(out, draft=spec.draft)
     if spec.dedupe:
@@ -397,7 +403,7 @@ def _assemble_pdf(
 
 
 def _manifest(spec: DossierSpec, kind: DossierKind, parts: list[PartResult], pdf_bytes: bytes, total: int,
-              metadata: dict[str, str], warnings: list[str]) -> bytes:
+              metadata: dict[str, str], warnings: list[str], extra: dict | None = None) -> bytes:
     doc = {
         "dossier": spec.output.name,
         "kind": kind.name,
@@ -420,6 +426,7 @@ def _manifest(spec: DossierSpec, kind: DossierKind, parts: list[PartResult], pdf
             for p in parts
         ],
         "warnings": warnings,
+        **(extra or {}),
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -483,6 +490,9 @@ def assemble_dossier(spec: DossierSpec) -> AssemblyResult:
     """
     kind = load_kind(spec.kind)
     spec.output = Path(spec.output)
+    hook = ASSEMBLY_HOOK.get()
+    if hook is not None:
+        spec = hook.before(spec)
     epoch = spec.epoch()
     readable, missing, bad = _preflight(spec, kind)
     warnings = [str(p) for p in bad]
@@ -494,7 +504,10 @@ def assemble_dossier(spec: DossierSpec) -> AssemblyResult:
             hint="Bổ sung hoặc thay các tệp trên rồi dựng lại; hoặc dùng --draft để dựng bản dự thảo.",
         )
     pdf_bytes, parts, total, metadata = _assemble_pdf(spec, kind, readable, epoch)
-    manifest = _manifest(spec, kind, parts, pdf_bytes, total, metadata, warnings)
+    extra = None
+    if hook is not None:
+        pdf_bytes, extra = hook.after(spec, pdf_bytes)
+    manifest = _manifest(spec, kind, parts, pdf_bytes, total, metadata, warnings, extra)
     manifest_path = spec.output.with_name(MANIFEST_NAME)
     with output_lock(spec.output.parent, timeout=spec.lock_timeout):
         written = _publish([(spec.output, pdf_bytes), (manifest_path, manifest)])

@@ -23,9 +23,14 @@ class Finding:
     position: str
     found: str
     expected: str
+    # where on the page (x0, top, x1, bottom in mm from the top-left), when the reader knows it (PDF):
+    # for marking findings on page images; not part of the JSON report
+    box: tuple[float, float, float, float] | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        del out["box"]
+        return out
 
 
 @dataclass
@@ -42,11 +47,14 @@ class Context:
     def report(self, rule: str, found: str, expected: str, block: Block | None = None, *,
                page: int | None = None, position: str = "", severity: str | None = None) -> None:
         info = check_info(rule)
+        box = None
         if block is not None:
             page = page if page is not None else block.page
             position = position or block.where()
+            edges = (block.x0_mm, block.top_mm, block.x1_mm, block.bottom_mm)
+            box = edges if None not in edges and not block.page_estimated else None
         self.findings.append(Finding(rule, severity or check_severity(rule), str(info.element), page, position,
-                                     found, expected))
+                                     found, expected, box))
 
 
 CheckFn = Callable[[Context], None]

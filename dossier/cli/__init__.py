@@ -24,5 +24,9 @@ COMMANDS = {
     "plan": "villages",
     "plans": "villages",
     "office": "office",
+    "merge-communes": "merge",
+    "serve": "serve",
+    "sign": "sign",
+    "verify": "sign",
 }
 main.lazy = {name: f"{__name__}.{module}" for name, module in COMMANDS.items()}
