@@ -34,6 +34,7 @@ import contextlib
 import os
 import secrets as _secrets
 import shutil
+import socket
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -137,8 +138,11 @@ class KeyServer:
 
     def close(self) -> None:
         self._closing = True
-        with contextlib.suppress(Exception):  # wake the accepting thread
-            Client(self.address, family="AF_UNIX", authkey=self.authkey).close()
+        # wake the accepting thread with a bare connection: an authenticating Client would wait
+        # for a challenge forever when the thread has already seen _closing and returned
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as wake:
+            wake.settimeout(1)
+            wake.connect(self.address)
         self._thread.join(timeout=5)
         self.listener.close()
         shutil.rmtree(self.folder, ignore_errors=True)
