@@ -121,16 +121,16 @@ def test_random_bytes_as_an_annex_name_the_file_and_keep_the_old_output(good, tm
 
 
 # The CLI with one change: the first temporary the assembly writes is followed by a
-# marker line and a long sleep, so a signal lands mid-publish on every machine,
+# marker line and a long wait, so a signal lands mid-publish on every machine,
 # however fast (a timed delay raced the assembly on a fast CI runner).
 HELD_CLI = """
-import time
 import dossier.assemble.build as build
+from dossier.signals import sleep
 write_temp = build._write_temp
 def held(*args, **kwargs):
     path = write_temp(*args, **kwargs)
     print("ĐANG GIỮ BẢN TẠM", flush=True)
-    time.sleep(120)
+    sleep(120)  # a slow disk; a stop is acted on at the next safe point, which this wait is
     return path
 build._write_temp = held
 from dossier.cli import main

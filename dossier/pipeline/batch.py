@@ -19,7 +19,9 @@ Output layout::
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
+import signal
 import time
 import traceback
 from collections.abc import Iterator
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import DossierError, build_error, input_error
 from ..load.files import load_mapping
+from ..signals import checkpoint, on_stop
 
 if TYPE_CHECKING:
     from .reuse import Built
@@ -260,9 +263,10 @@ def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False
     jobs = max(1, min(jobs, len(tasks)))
     # Never more tasks in flight than workers: the next one is chosen when a worker frees,
     # so a dossier that waited for its nested ones runs as soon as they are done.
-    with workers(jobs) as pool:
+    with workers(jobs) as pool, on_stop(lambda signum: forward_stop(pool, signum)):
         running: dict = {}
         while schedule.waiting or running:
+            checkpoint()  # a stop: no new task; the running ones stop at their own checkpoints
             while len(running) < jobs and (task := schedule.next(idle=not running)) is not None:
                 future = pool.submit(run_task, task, out_root, draft=draft, **schedule.arguments(task))
                 running[future] = task
@@ -273,6 +277,7 @@ def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False
             except Exception as exc:  # noqa: BLE001 - its worker process died; the others go on
                 outcome = Outcome(task.slug, ok=False, seconds=0.0,
                                   error=f"Tiến trình làm việc dừng bất thường ({type(exc).__name__}: {exc}).")
+            checkpoint()  # a task the stop cut short is not reported as failed
             schedule.finished(task, outcome)
             if done := finished(outcome):
                 yield done
@@ -287,6 +292,17 @@ def workers(jobs: int):
     if pool is not None:
         return pool
     return InProcess() if jobs == 1 else ProcessPoolExecutor(max_workers=jobs)
+
+
+def forward_stop(pool, signum: int) -> None:
+    """Pass a stop signal on to the pool's worker processes (called from the signal
+    handler: a SIGTERM sent to this process alone reaches no worker otherwise)."""
+    if hasattr(pool, "signal_busy"):
+        pool.signal_busy(signal.SIGINT)  # warm workers: stop at their next checkpoint
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signum)
 
 
 class InProcess:

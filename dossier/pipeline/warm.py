@@ -179,11 +179,11 @@ class WarmPool:
     def shutdown(self, cancel: bool = False) -> None:
         """Let every worker clean up and exit (``cancel``: interrupt the calls in progress first)."""
         if cancel:  # as Ctrl-C does to ordinary workers (these are not in the terminal's process group)
-            self._signal_busy(signal.SIGINT)
+            self.signal_busy(signal.SIGINT)
             deadline = time.monotonic() + CANCEL_GRACE
             while self._busy and time.monotonic() < deadline:
                 time.sleep(0.05)
-            self._signal_busy(signal.SIGKILL)
+            self.signal_busy(signal.SIGKILL)
         self._calls.shutdown(wait=True)
         for conn, _pid in self._free:
             with contextlib.suppress(OSError, EOFError):
@@ -195,9 +195,11 @@ class WarmPool:
 
     def kill_busy(self) -> None:
         """Kill the workers running a call now (it fails with WorkerDied); later calls get new ones."""
-        self._signal_busy(signal.SIGKILL)
+        self.signal_busy(signal.SIGKILL)
 
-    def _signal_busy(self, sig: int) -> None:
+    def signal_busy(self, sig: int) -> None:
+        """Send ``sig`` to the workers running a call now (SIGINT: a stop request,
+        acted on at the work's next checkpoint)."""
         with self._lock:
             pids = list(self._busy)
         for pid in pids:

@@ -24,6 +24,7 @@ import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from .. import signals
 from ..convert.resident import read_state, write_state
 from . import warm
 from .warm import LOCK, SOCKET, STATE, locked
@@ -154,7 +155,8 @@ def _worker(sock: socket.socket) -> None:
     closing = False
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signals.install_for_process()  # SIGINT (the caller's cancel) is a request: see _answer
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         sock.settimeout(10)
         _, fds, _, _ = socket.recv_fds(sock, 1, 2)
         for target, fd in zip((1, 2), fds):
@@ -198,6 +200,8 @@ def _answer(conn: Connection) -> bool:
             return False
         if request is None:
             return True
+        if signals.requested() is not None:
+            raise signals.stop_exception()  # a cancel that came between two calls
         fn, args, kwargs = request
         try:
             answer = ("ok", fn(*args, **kwargs))

@@ -1,0 +1,199 @@
+"""A stop (SIGINT/SIGTERM) is a request: the handler records it and never raises,
+so a signal that lands inside a ``__del__``, a garbage-collection callback or a
+weakref callback prints nothing; the command stops at its next checkpoint with
+only the Vietnamese message. Unit level here; the real CLI, signalled at many
+points of a build (garbage collection included), at the end."""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import subprocess
+import sys
+import time
+import weakref
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from dossier import signals
+from dossier.cli.app import EXIT_INTERRUPTED, EXIT_TERMINATED, run_command
+
+from .test_hostile_build import edit, good, photos_times, previous_output, wait_for  # noqa: F401
+from .test_hostile_common import no_temporaries, snapshot
+
+MESSAGE = "Đã dừng theo yêu cầu; các tệp kết quả cũ được giữ nguyên, tệp tạm đã được xóa."
+
+
+@pytest.fixture
+def unraisable(monkeypatch):
+    """What Python would print as "Exception ignored in …"."""
+    seen = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda info: seen.append(info.exc_type))
+    return seen
+
+
+def signal_self(sig: int) -> None:
+    os.kill(os.getpid(), sig)
+    for _ in range(1000):  # bytecode for the pending handler to run in
+        pass
+
+
+class SignalledOnCollection:
+    def __init__(self, sig: int) -> None:
+        self.sig = sig
+        self.cycle = self  # freed by the collector, not by reference counting
+
+    def __del__(self) -> None:
+        signal_self(self.sig)
+
+
+@pytest.mark.parametrize("sig, stop", [(signal.SIGINT, KeyboardInterrupt), (signal.SIGTERM, signals.Terminated)])
+def test_a_signal_inside_a_finaliser_is_recorded_not_raised(unraisable, sig, stop):
+    with signals.installed():
+        SignalledOnCollection(sig)
+        gc.collect()
+        assert unraisable == []
+        assert signals.requested() == sig
+        with pytest.raises(stop):
+            signals.checkpoint()
+
+
+def test_a_signal_inside_a_gc_callback_or_a_weakref_callback_prints_nothing(unraisable):
+    class Thing:
+        pass
+
+    def on_gc(phase, _info):
+        if phase == "start":
+            signal_self(signal.SIGTERM)
+
+    with signals.installed():
+        gc.callbacks.append(on_gc)
+        try:
+            gc.collect()
+        finally:
+            gc.callbacks.remove(on_gc)
+        thing = Thing()
+        ref = weakref.ref(thing, lambda _ref: signal_self(signal.SIGINT))
+        del thing
+        assert ref() is None
+        assert unraisable == []
+        assert signals.requested() == signal.SIGTERM  # the first request is the one acted on
+        with pytest.raises(signals.Terminated):
+            signals.checkpoint()
+
+
+def test_the_handler_tells_the_registered_callbacks_and_survives_a_failing_one():
+    told = []
+
+    def failing(_signum):
+        raise RuntimeError("hỏng")
+
+    with signals.installed(), signals.on_stop(failing), signals.on_stop(told.append):
+        signal_self(signal.SIGINT)
+        assert told == [signal.SIGINT]
+    with signals.installed():
+        signal_self(signal.SIGINT)
+        assert told == [signal.SIGINT]  # unregistered with its block
+
+
+def test_sleep_is_cut_short_by_a_stop():
+    with signals.installed():
+        signals.sleep(0.01)
+        start = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            signal_self(signal.SIGINT)
+            signals.sleep(30)
+        assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, EXIT_INTERRUPTED), (signal.SIGTERM, EXIT_TERMINATED)])
+def test_a_stop_during_the_last_step_still_ends_as_stopped(sig, code):
+    @click.command()
+    @run_command
+    def command():
+        signal_self(sig)  # recorded; nothing in the command checks it
+
+    result = CliRunner().invoke(command, [])
+    assert result.exit_code == code
+    assert result.output.strip() == MESSAGE
+
+
+# ---------------------------------------------------------------- the real CLI, at many points
+
+# The CLI with a hook that prints a marker and then waits *inside* a finaliser or a
+# garbage-collection callback once the command runs, so the test's signal lands right there.
+HOOKED_CLI = """
+import gc, signal, sys, time, zipfile
+where = sys.argv.pop(1)
+seen = [0]
+def mark(n):
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        return  # still importing: the command has not started
+    seen[0] += 1
+    if seen[0] == n:
+        print("ĐANG Ở " + where, flush=True)
+        time.sleep(1.0)
+if where == "ZipFile.__del__":
+    original = zipfile.ZipFile.__del__
+    def slow_del(self):
+        mark(3)
+        original(self)
+    zipfile.ZipFile.__del__ = slow_del
+elif where == "gc":
+    gc.set_threshold(200, 5, 5)
+    gc.callbacks.append(lambda phase, info: phase == "start" and mark(40))
+from dossier.cli import main
+main()
+"""
+
+
+def start(data, out, where: str = "none") -> tuple[subprocess.Popen, list[str]]:
+    import threading
+
+    proc = subprocess.Popen([sys.executable, "-c", HOOKED_CLI, where, "build", str(data), "-o", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    return proc, lines
+
+
+def assert_only_the_message(proc, lines, sig, target, before, tmp_path) -> None:
+    try:
+        code = proc.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    stderr = proc.stderr.read()
+    if code == 0:
+        pytest.fail("bản dựng đã xong trước khi bị dừng:\n" + "".join(lines))
+    assert code == 128 + sig, stderr
+    assert stderr.strip() == MESSAGE, stderr  # no "Exception ignored", no traceback
+    assert snapshot(target) == before
+    assert not no_temporaries(tmp_path), no_temporaries(tmp_path)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("where, sig", [("ZipFile.__del__", signal.SIGTERM), ("gc", signal.SIGINT),
+                                        ("gc", signal.SIGTERM)])
+def test_a_signal_during_garbage_collection_prints_only_the_message(good, tmp_path, where, sig):  # noqa: F811
+    data, target, before = previous_output(good, tmp_path)
+    proc, lines = start(data, target, where)
+    wait_for(lines, f"ĐANG Ở {where}")
+    proc.send_signal(sig)
+    assert_only_the_message(proc, lines, sig, target, before, tmp_path)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("delay", [0.3, 1.0, 2.0, 3.5, 5.0])
+def test_a_signal_at_any_point_of_a_build_prints_only_the_message(good, tmp_path, delay):  # noqa: F811
+    data, target, before = previous_output(good, tmp_path)
+    edit(data, photos_times(6))  # a longer assembly: every delay lands before the publish
+    proc, lines = start(data, target)
+    time.sleep(delay)
+    sig = signal.SIGTERM if int(delay * 10) % 2 else signal.SIGINT
+    proc.send_signal(sig)
+    assert_only_the_message(proc, lines, sig, target, before, tmp_path)
