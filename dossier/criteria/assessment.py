@@ -20,18 +20,15 @@ from pydantic import ValidationError
 
 from ..errors import DossierError, Problem, input_error
 from ..load.files import load_mapping
+from ..load.text import fix_text
 from ..models.assessment import Assessment, IndicatorEntry, VillageAssessment
 from ..models.validation import _message as _pydantic_message  # the project's one message table
-from ..vntext import fix_legacy
 from .catalogue import CriteriaSet
 from .registry import Registry, registry
 from .units import ValueProblem
 
 Path_ = tuple[Any, ...]
 Locate = Callable[[Path_], str]
-
-LEGACY_NAMES = {"tcvn3": "TCVN3 (.VnTime)", "vni": "VNI"}
-
 
 def field_path(path: Path_) -> str:
     out = ""
@@ -56,14 +53,6 @@ def validate_located(data: dict[str, Any], locate: Locate, source: str) -> Asses
             for err in exc.errors()
         ]
         raise input_error(f"Dữ liệu đánh giá trong {source} không hợp lệ ({len(problems)} lỗi):", problems) from None
-
-
-def fix_text(text: str, where: str, warnings: list[Problem]) -> str:
-    fixed, encoding = fix_legacy(text)
-    if encoding:
-        warnings.append(Problem(where, f"văn bản mã {LEGACY_NAMES.get(encoding, encoding)} đã được chuyển sang "
-                                       f"Unicode: “{fixed[:60]}”"))
-    return fixed
 
 
 class _Checker:

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import Problem, input_error
 from ..load.files import read_data_bytes
 from . import xlsx_layout as L
+from .text import fix_text
 
 Locate = Callable[[tuple[Any, ...]], str]
 
@@ -63,8 +64,6 @@ class _Sheet:
             return None
         value = ws_cell.value
         if isinstance(value, str):
-            from ..criteria.assessment import fix_text
-
             value = fix_text(value.strip(), self.where(cell), self.warnings)
             return value or None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (ws_cell.number_format or ""):
