@@ -61,7 +61,8 @@ $(STAMPS)/%: $(DATA_DIR)/communes/%.xlsx | $(SETUP)
 
 district: $(addprefix $(STAMPS)/,$(DISTRICT_UNITS))
 
-$(STAMPS)/huyen-%: $(DATA_DIR)/ho-so-huyen-%.yaml | $(SETUP)
+# after the communes (order only): a commune dossier it nests is then copied, not built twice
+$(STAMPS)/huyen-%: $(DATA_DIR)/ho-so-huyen-%.yaml | $(SETUP) $(addprefix $(STAMPS)/,$(COMMUNES))
 	$(DOSSIER) batch $(DATA_DIR) --only huyen-$* -o $(BUILD) -j 1 --depfile $@.d --stamp $@
 
 -include $(wildcard $(STAMPS)/*.d)

@@ -188,8 +188,8 @@ def test_build_killed_while_publishing_keeps_the_previous_output(good, tmp_path,
     assert_stopped(proc, lines, sig, "ghép hồ sơ", target, before, tmp_path)
 
 
-def assert_stopped(proc, lines, sig, stage, target, before, tmp_path) -> None:
-    """The build stopped on ``sig`` with its message, and the old output is intact."""
+def assert_stopped(proc, lines, sig, stage, target, before, tmp_path) -> str:
+    """The build stopped on ``sig`` with its message, and the old output is intact; its stderr."""
     try:
         code = proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
@@ -203,6 +203,7 @@ def assert_stopped(proc, lines, sig, stage, target, before, tmp_path) -> None:
     assert "Đã dừng theo yêu cầu" in stderr and "Traceback" not in output
     assert snapshot(target) == before
     assert not no_temporaries(tmp_path), no_temporaries(tmp_path)
+    return stderr
 
 
 @pytest.mark.libreoffice

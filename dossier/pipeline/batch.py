@@ -135,17 +135,19 @@ def run_task(task: Task, out_root: Path, *, draft: bool = False, prebuilt: dict 
             outcome.outputs += _assessment_report(task.path, Path(out_root) / task.slug)
         elif task.kind == "dossier":
             from .registry import pipeline_for
-            from .reuse import record
+            from .reuse import record, save
 
-            name = task.path.stem.removeprefix("ho-so-")
+            prebuilt = {**_saved_nested(task.path, out_root), **(prebuilt or {})}
             extra = {"prebuilt": prebuilt} if prebuilt else {}  # only a dossier that nests others gets some
-            result = pipeline_for(task.path).build(task.path, Path(out_root) / DOSSIERS_DIR / name, draft=draft,
+            result = pipeline_for(task.path).build(task.path, _dossier_dir(out_root, task.path), draft=draft,
                                                    converter=converter, **extra)
             outcome.outputs.append(result.output)
             outcome.inputs += result.inputs
             outcome.pages += result.pages
+            built = record(task.path, result, draft=draft)
+            save(built)  # for a later command nesting it (make builds the district's dossier on its own)
             if share:
-                outcome.built.append(record(task.path, result, draft=draft))
+                outcome.built.append(built)
         else:
             outcome.outputs += build_summary(task.path, out_root, converter)
         outcome.ok = True
@@ -155,6 +157,23 @@ def run_task(task: Task, out_root: Path, *, draft: bool = False, prebuilt: dict 
         outcome.error = f"Lỗi không mong đợi ({type(exc).__name__}): {exc}\n{traceback.format_exc(limit=5)}"
     outcome.seconds = time.perf_counter() - start
     return outcome
+
+
+def _dossier_dir(out_root: Path, data_file: Path) -> Path:
+    return Path(out_root) / DOSSIERS_DIR / Path(data_file).stem.removeprefix("ho-so-")
+
+
+def _saved_nested(data_file: Path, out_root: Path) -> dict:
+    """The dossiers ``data_file`` nests that an earlier command built under ``out_root``."""
+    from .registry import nested_files
+    from .reuse import saved
+
+    found = {}
+    for nested in nested_files(data_file):
+        built = saved(_dossier_dir(out_root, nested))
+        if built is not None and built.data_file == nested:
+            found[nested] = built
+    return found
 
 
 def _merge(into: Outcome | None, part: Outcome) -> Outcome:
@@ -325,8 +344,9 @@ class InProcess:
 
 def run_summary(data_dir: Path, out_root: Path) -> list[Path]:
     """The district summary alone (``--summary-only``), in a warm worker when there is one."""
-    with workers(1) as pool:
-        outcome = pool.submit(run_task, Task(SUMMARY_DIR, "summary", Path(data_dir)), out_root).result()
+    from .warm import in_worker
+
+    outcome = in_worker(f"{__name__}:run_task", Task(SUMMARY_DIR, "summary", Path(data_dir)), out_root)
     if not outcome.ok:
         raise build_error(f"Không tạo được báo cáo tổng hợp: {outcome.error}")
     return outcome.outputs

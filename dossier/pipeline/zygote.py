@@ -34,7 +34,8 @@ POLL = 1.0  # seconds between checks for idleness and finished workers
 
 MODULES = ("dossier.render.reports", "dossier.report.xlsx_report", "dossier.report.context", "dossier.criteria",
            "dossier.convert.converter", "dossier.assemble.build", "dossier.assemble.probe", "dossier.render.html",
-           "weasyprint", "weasyprint.text.fonts", "PIL.Image")
+           "dossier.pipeline.plans", "dossier.pipeline.listing", "dossier.compose.villages",  # district-wide commands
+           "click", "weasyprint", "weasyprint.text.fonts", "PIL.Image")
 
 
 def preload() -> None:
