@@ -31,7 +31,7 @@ def counting(monkeypatch, module, name):
     real = getattr(module, name)
 
     def wrapper(*args, **kwargs):
-        calls.append(args[0])
+        calls.append(args[0] if args else None)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(module, name, wrapper)
@@ -150,3 +150,68 @@ def test_the_bundled_templates_render_the_same_from_the_cache(cache_dir, tmp_pat
     assert fresh == again
     monkeypatch.setenv("DOSSIER_CACHE_DIR", "off")
     assert render(tmp_path, "nocache.docx", doc.view, template) == fresh
+
+
+# ---------------------------------------------------------------- WeasyPrint layouts
+
+def _png(path, colour):
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), colour).save(path)
+    return path
+
+
+def test_a_layout_is_made_once_per_html_and_the_files_it_read(cache_dir, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    from dossier.render import html as html_module
+
+    layouts = counting(monkeypatch, html_module, "_guarded_fetcher_class")
+    photo = _png(tmp_path / "anh.png", "red")
+    page = f'<p>Ảnh hiện trạng xã Sơn Bình</p><img src="{photo.as_uri()}">'
+    first = html_module.html_to_pdf_bytes(page, allowed_paths=[tmp_path], label="ảnh")
+    second = html_module.html_to_pdf_bytes(page, allowed_paths=[tmp_path], label="ảnh")
+    assert second.pdf == first.pdf and len(layouts) == 1
+    assert "Sơn Bình" in PdfReader(__import__("io").BytesIO(second.pdf)).pages[0].extract_text()
+    _png(photo, "blue")  # same name, other bytes: laid out again
+    third = html_module.html_to_pdf_bytes(page, allowed_paths=[tmp_path], label="ảnh")
+    assert len(layouts) == 2 and third.pdf != first.pdf
+    html_module.html_to_pdf_bytes(page + "<p>thêm</p>", allowed_paths=[tmp_path], label="ảnh")
+    assert len(layouts) == 3
+
+
+def test_a_refused_resource_is_never_remembered(cache_dir, tmp_path, monkeypatch):
+    from dossier.render import html as html_module
+
+    layouts = counting(monkeypatch, html_module, "_guarded_fetcher_class")
+    page = '<p>x</p><img src="file:///etc/hostname">'
+    for _ in range(2):
+        result = html_module.html_to_pdf_bytes(page, strict=False, label="lạ")
+        assert any("bị chặn" in w for w in result.warnings)
+    assert len(layouts) == 2
+
+
+@pytest.mark.libreoffice
+def test_a_dossier_built_from_the_caches_is_byte_identical(tmp_path, monkeypatch):
+    """Caches only save time: the Sơn Bình dossier built with nothing cached, then again
+    from the caches (parsed data, DOCX, layouts, PDFs), equals the one built with them off."""
+    from dossier.assemble.fontmerge import subset_program
+    from dossier.paths import SAMPLES_DIR
+    from dossier.pipeline import commune
+
+    data = SAMPLES_DIR / "tam-duong" / "ho-so-son-binh.yaml"
+
+    def files(folder):
+        return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+    commune.build(data, tmp_path / "off")
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "cache"))
+    subset_program.cache_clear()  # kept in memory too, per process: go to the folder as a new process would
+    commune.build(data, tmp_path / "first")
+    subset_program.cache_clear()
+    layouts = counting(monkeypatch, commune, "render_documents")
+    commune.build(data, tmp_path / "again")
+    assert files(tmp_path / "first") == files(tmp_path / "off") == files(tmp_path / "again")
+    assert len(layouts) == 1
+    for folder in ("parsed", "docx", "html", "subsets"):
+        assert list((tmp_path / "cache" / folder).iterdir()), folder

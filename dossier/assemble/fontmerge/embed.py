@@ -24,7 +24,22 @@ from .faces import BFCHAR_BLOCK, Face, Width, _number, _quiet_fonttools
 
 @lru_cache(maxsize=32)
 def subset_program(face: Face, gids: frozenset[int], hinting: bool) -> bytes:
-    """A TrueType subset of ``face`` with glyph ids unchanged (``retain_gids``)."""
+    """A TrueType subset of ``face`` with glyph ids unchanged (``retain_gids``); kept by
+    the face's bytes and the glyphs (:mod:`dossier.keyed`): a dossier rebuilt after a
+    small change mostly shows the same glyphs."""
+    from ...keyed import Store, key
+
+    store = Store.open("subsets")
+    entry = key(face.data, ",".join(map(str, sorted(gids))), str(hinting)) if store is not None else ""
+    found = store.get(entry) if store is not None else None
+    if found is None or not found.startswith(b"\x00\x01\x00\x00"):  # none, or not a TrueType program
+        found = _subset(face, gids, hinting)
+        if store is not None:
+            store.put(entry, found)
+    return found
+
+
+def _subset(face: Face, gids: frozenset[int], hinting: bool) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
