@@ -1,5 +1,6 @@
 # dossier: a thin Makefile over the `dossier` CLI (see README.md).
-#   make demo        set up, then build the sample letters and the whole sample district
+#   make demo        set up, then build the sample letters, the whole sample district (2021-2025) and
+#                    the 2026 province folder (samples/lai-chau-2026 into build/lai-chau-2026)
 #   make test        set up, then run the tests
 #   make all         every commune (reports + dossiers), the district summary, villages, plans
 #   make son-binh    one commune (any file name in $(DATA_DIR)/communes)
@@ -7,6 +8,7 @@
 #   make bench       benchmarks (speed and memory, with ratios to baselines)
 #   make clean       remove build/ (resident servers stay: they change no byte of any output)
 #   make stop        stop the resident LibreOffice and Python servers now (else they stop when idle)
+#   make serve       the clerks' web page (dossier serve) on a copy of the samples, http://127.0.0.1:8765/
 #   make -j2 all     in parallel; only what changed is rebuilt (dependency files in build/.stamps)
 PY       := .venv/bin/python
 DOSSIER  := .venv/bin/dossier
@@ -23,20 +25,25 @@ export DOSSIER_OFFICE_IDLE
 
 COMMUNE_FILES := $(wildcard $(DATA_DIR)/communes/*.yaml $(DATA_DIR)/communes/*.xlsx)
 COMMUNES      := $(sort $(basename $(notdir $(COMMUNE_FILES))))
-# the district's dossiers to the province: ho-so-huyen-*.yaml (they belong to no one commune)
-DISTRICT_UNITS := $(patsubst ho-so-%,%,$(basename $(notdir $(wildcard $(DATA_DIR)/ho-so-huyen-*.yaml))))
+# the district's / province's dossiers: ho-so-huyen-*.yaml, ho-so-tinh-*.yaml (they belong to no one commune)
+DISTRICT_UNITS := $(patsubst ho-so-%,%,$(basename $(notdir $(wildcard $(DATA_DIR)/ho-so-huyen-*.yaml $(DATA_DIR)/ho-so-tinh-*.yaml))))
 STAMPS        := $(BUILD)/.stamps
 
-.PHONY: all demo test setup clean stop preview bench communes district summary villages plans letters $(COMMUNES)
+.PHONY: all demo test setup clean stop preview bench communes district summary villages plans letters era-2026 baseline-2025 serve $(COMMUNES)
 
-all: communes district summary villages plans
+# villages and plans need the plan settings; a folder without them (the 2026 province) skips both
+all: communes district summary $(if $(wildcard $(PLAN_SETTINGS)),villages plans)
 
 $(SETUP): pyproject.toml tools/setup.sh
 	bash tools/setup.sh
 
 setup: $(SETUP)
 
-demo: letters all
+demo: letters all era-2026
+
+# the 2026-2030 samples (two-level government), as a province folder of their own
+era-2026: | $(SETUP)
+	$(MAKE) all DATA_DIR=samples/lai-chau-2026 BUILD=$(BUILD)/lai-chau-2026
 
 test: $(SETUP)
 	$(PY) -m pytest -q
@@ -47,6 +54,7 @@ letters: $(SETUP)
 	$(DOSSIER) render cong-van $(SAMPLES)/cong-van-ubnd-huyen.yaml -o $(BUILD)/cong-van-ubnd-huyen/cong-van.pdf
 	$(DOSSIER) render cong-van $(SAMPLES)/cong-van-son-binh.yaml -o $(BUILD)/cong-van-son-binh/cong-van.docx
 	$(DOSSIER) render cong-van $(SAMPLES)/cong-van-son-binh.yaml -o $(BUILD)/cong-van-son-binh/cong-van.pdf
+	$(DOSSIER) render cong-van $(SAMPLES)/giay-moi/danh-sach.xlsx -o $(BUILD)/giay-moi --name "{stt:02d}-{ten_don_vi}" --combined
 
 # --- one target per commune: its report and dossiers, rebuilt when any input changes ------
 communes: $(COMMUNES)
@@ -64,6 +72,9 @@ district: $(addprefix $(STAMPS)/,$(DISTRICT_UNITS))
 # after the communes (order only): a commune dossier it nests is then copied, not built twice
 $(STAMPS)/huyen-%: $(DATA_DIR)/ho-so-huyen-%.yaml | $(SETUP) $(addprefix $(STAMPS)/,$(COMMUNES))
 	$(DOSSIER) batch $(DATA_DIR) --only huyen-$* -o $(BUILD) -j 1 --depfile $@.d --stamp $@
+
+$(STAMPS)/tinh-%: $(DATA_DIR)/ho-so-tinh-%.yaml | $(SETUP)
+	$(DOSSIER) batch $(DATA_DIR) --only tinh-$* -o $(BUILD) -j 1 --depfile $@.d --stamp $@
 
 -include $(wildcard $(STAMPS)/*.d)
 
@@ -90,12 +101,34 @@ preview: $(SETUP)
 	$(DOSSIER) batch $(DATA_DIR) -o $(BUILD)/xem-truoc --draft --no-summary
 
 bench: $(SETUP)
+	$(PY) benchmarks/bench_merge.py
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/run.py --scale-to 120
 	$(PY) benchmarks/bench_stamp.py
+	$(PY) benchmarks/bench_web_preview.py
 
 clean:
 	rm -rf $(BUILD)
 
 stop:
 	-[ -x $(DOSSIER) ] && $(DOSSIER) office stop
+
+# --- 2026-2030 samples (two-level government): the merged communes' 2025 baseline ---------------
+# Made from the 2024 samples of their predecessors with `dossier merge-communes` (committed; this
+# target writes them again, byte for byte).
+LC26 := samples/lai-chau-2026
+TD   := samples/tam-duong/communes
+TT   := $(LC26)/tien-than-2024
+baseline-2025: $(SETUP)
+	$(DOSSIER) merge-communes $(TT)/tt-tam-duong.yaml $(TD)/binh-lu.yaml $(TD)/son-binh.yaml --into "Bình Lư" --code 03390 -o $(LC26)/co-so-2025/binh-lu.yaml
+	$(DOSSIER) merge-communes $(TD)/ban-bo.yaml $(TD)/na-tam.yaml --into "Bản Bo" --code 03424 -o $(LC26)/co-so-2025/ban-bo.yaml
+	$(DOSSIER) merge-communes $(TD)/ta-leng.yaml $(TD)/giang-ma.yaml $(TD)/ho-thau.yaml --into "Tả Lèng" --code 03405 -o $(LC26)/co-so-2025/ta-leng.yaml
+	$(DOSSIER) merge-communes $(TD)/khun-ha.yaml $(TD)/ban-hon.yaml --into "Khun Há" --code 03430 -o $(LC26)/co-so-2025/khun-ha.yaml
+	$(DOSSIER) merge-communes $(TD)/then-sin.yaml $(TT)/nam-xe.yaml $(TT)/sin-suoi-ho-phong-tho.yaml --into "Sin Suối Hồ" --code 03394 -o $(LC26)/co-so-2025/sin-suoi-ho.yaml
+
+# --- the clerks' web page (issue #17): on the samples, a copy in $(BUILD) so edits never touch samples/
+SERVE_DIR := $(if $(filter $(SAMPLES),$(DATA_DIR)),$(BUILD)/du-lieu-mau,$(DATA_DIR))
+
+serve: $(SETUP)
+	@if [ "$(SERVE_DIR)" != "$(DATA_DIR)" ] && [ ! -d "$(SERVE_DIR)" ]; then mkdir -p $(BUILD) && cp -r $(SAMPLES) $(SERVE_DIR); fi
+	$(DOSSIER) serve $(SERVE_DIR)

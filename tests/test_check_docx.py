@@ -7,7 +7,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from dossier.check import check_file
-from dossier.check.registry import registered_ids
+from dossier.check.engine import registered_ids
 from dossier.layout.rules import rules
 
 from .test_check_build import GOOD, build_clerk_letter, build_cong_van

@@ -60,11 +60,11 @@ def test_unknown_set_and_wrong_override_are_vietnamese_errors():
 
 NEW_SET = """
 kind: criteria_set
-id: xa-ntm-2026-2030
-name: "Bộ tiêu chí quốc gia về nông thôn mới giai đoạn 2026 - 2030 (thử)"
-short_name: "Xã NTM 2026-2030"
+id: xa-ntm-2031-2035
+name: "Bộ tiêu chí quốc gia về nông thôn mới giai đoạn 2031 - 2035 (thử)"
+short_name: "Xã NTM 2031-2035"
 basis: "Quyết định số 51/2025/QĐ-TTg"
-period: {start: 2026, end: 2030}
+period: {start: 2031, end: 2035}
 unit_type: xã
 confidence: M
 groups:
@@ -79,9 +79,9 @@ groups:
 
 
 def test_a_new_period_is_one_more_file(tmp_path):
-    (tmp_path / "xa-ntm-2026-2030.yaml").write_text(NEW_SET, encoding="utf-8")
+    (tmp_path / "xa-ntm-2031-2035.yaml").write_text(NEW_SET, encoding="utf-8")
     sets = Registry([package_sets_dir(), tmp_path])
-    cset = sets.get("xa-ntm-2026-2030")
+    cset = sets.get("xa-ntm-2031-2035")
     assert len(cset.criteria) == 1 and cset.indicators["1.1"].target.value == 60
 
 

@@ -243,7 +243,7 @@ def _separator(part: PartDef, number: int, epoch: int) -> Segment:
     return Segment(Source(Path("separator.html"), part.title), pdf, list(range(len(pdf.pages))))
 
 
-def _link_contents(pdf: pikepdf.Pdf, contents_range: range) -> None:
+def link_contents(pdf: pikepdf.Pdf, contents_range: range) -> None:
     """Turn the contents' ``dossier-page:N`` links into jumps inside the file."""
     for index in contents_range:
         page = pdf.pages[index]
@@ -327,7 +327,7 @@ def _outline(pdf: pikepdf.Pdf, parts: list[PartResult], contents_first: int) -> 
             outline.root.append(item)
 
 
-def _pdf_date(epoch: int) -> str:
+def pdf_date(epoch: int) -> str:
     return time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch))
 
 
@@ -338,7 +338,7 @@ def _metadata(pdf: pikepdf.Pdf, spec: DossierSpec, kind: DossierKind, epoch: int
     keywords = ", ".join(spec.keywords) if spec.keywords else "nông thôn mới, hồ sơ, " + kind.name
     info = {"/Title": title, "/Author": author, "/Subject": subject, "/Keywords": keywords,
             "/Creator": "dossier", "/Producer": "dossier (pikepdf/qpdf, WeasyPrint)",
-            "/CreationDate": _pdf_date(epoch), "/ModDate": _pdf_date(epoch)}
+            "/CreationDate": pdf_date(epoch), "/ModDate": pdf_date(epoch)}
     pdf.trailer.Info = pdf.make_indirect(Dictionary({k: pikepdf.String(v) for k, v in info.items()}))
     pdf.Root.Lang = pikepdf.String("vi")
     pdf.Root.PageMode = Name.UseOutlines
@@ -386,7 +386,7 @@ def _assemble_pdf(
                     out.pages.append(segment.pdf.pages[i])
     if len(out.pages) != total:
         raise build_error(f"Lỗi dàn trang: tính {total} trang nhưng ghép được {len(out.pages)} trang.")
-    _link_contents(out, range(contents_first - 1, contents_first - 1 + len(contents.pages)))
+    link_contents(out, range(contents_first - 1, contents_first - 1 + len(contents.pages)))
     _outline(out, parts, contents_first)
     checkpoint()
     stamp_pages(out, draft=spec.draft)

@@ -30,6 +30,19 @@ class PartDef:
     title: str
     kind: str
     required: bool
+    compose: str = ""  # document parts: the composer that writes it (see dossier.compose)
+    file: str = ""  # document parts: the file name in the output folder, without suffix
+    issuer: tuple[tuple[str, str], ...] = ()  # who issues it, as a route (dossier.units.party); () = the dossier's unit
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The legal basis of a procedure. ``verified`` false: the documents and
+    reports say what a clerk must check (``check``, Vietnamese)."""
+
+    text: str
+    verified: bool
+    check: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,24 @@ class DossierKind:
     parts: tuple[PartDef, ...]
     sender: str = ""
     recipient: str = ""
+    # where the dossier goes, as routes from the sending unit (dossier.units.party):
+    # {"recipient": {"unit_type": …}, "through": {"unit_type": …, "agency": …}}
+    route: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    wording: tuple[tuple[str, str], ...] = ()  # phrases of the procedure the composers use
+    basis: Basis | None = None  # the procedure's legal basis, and whether it is confirmed
+    pipeline: str = ""  # the module of dossier.pipeline that builds it
+    nests: str = ""  # the field of the dossier file listing the dossier files it nests
+
+    def words(self, key: str, default: str) -> str:
+        return dict(self.wording).get(key, default)
+
+    def route_to(self, name: str) -> dict[str, str] | None:
+        found = dict(self.route).get(name)
+        return dict(found) if found is not None else None
+
+    def documents(self) -> tuple[PartDef, ...]:
+        """The parts made from data, in the kind's order."""
+        return tuple(p for p in self.parts if p.compose)
 
     def part(self, key: str) -> PartDef:
         for part in self.parts:
@@ -64,9 +95,17 @@ def _parse(name: str, data: object) -> DossierKind:
         kind = raw.get("kind", "document")
         if kind not in PART_KINDS:
             problems.append(Problem(f"{where}, thành phần {raw['key']}", f"«kind» phải là một trong {', '.join(PART_KINDS)}"))
-        parts.append(PartDef(str(raw["key"]), _nfc(raw["title"]), kind, bool(raw.get("required", True))))
+        compose, file = str(raw.get("compose", "")), str(raw.get("file", ""))
+        if kind == "document" and bool(compose) != bool(file):
+            problems.append(Problem(f"{where}, thành phần {raw['key']}", "«compose» và «file» phải đi cùng nhau"))
+        parts.append(PartDef(str(raw["key"]), _nfc(raw["title"]), kind, bool(raw.get("required", True)),
+                             compose, file, _pairs(raw.get("issuer"), f"{where}, thành phần {raw['key']}.issuer",
+                                                   problems)))
     keys = [p.key for p in parts]
     problems += [Problem(where, f"khóa «{k}» lặp lại") for k in sorted({k for k in keys if keys.count(k) > 1})]
+    route = tuple((str(k), _pairs(v, f"{where}, route.{k}", problems)) for k, v in (data.get("route") or {}).items())
+    wording = _pairs(data.get("wording"), f"{where}, wording", problems)
+    basis = _basis(data.get("basis"), where, problems)
     if problems:
         raise input_error(f"Định nghĩa loại hồ sơ {name} không hợp lệ.", problems)
     return DossierKind(
@@ -75,7 +114,30 @@ def _parse(name: str, data: object) -> DossierKind:
         parts=tuple(parts),
         sender=_nfc(data.get("sender", "")),
         recipient=_nfc(data.get("recipient", "")),
+        route=route,
+        wording=wording,
+        basis=basis,
+        pipeline=str(data.get("pipeline", "")),
+        nests=str(data.get("nests", "")),
     )
+
+
+def _pairs(raw: object, where: str, problems: list[Problem]) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not all(isinstance(v, str | int) for v in raw.values()):
+        problems.append(Problem(where, "cần một bảng khóa: chuỗi"))
+        return ()
+    return tuple((str(k), _nfc(v)) for k, v in raw.items())
+
+
+def _basis(raw: object, where: str, problems: list[Problem]) -> Basis | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not raw.get("text") or not isinstance(raw.get("verified", False), bool):
+        problems.append(Problem(f"{where}, basis", "cần «text» (chuỗi) và «verified» (true/false)"))
+        return None
+    return Basis(_nfc(raw["text"]), bool(raw.get("verified", False)), _nfc(raw.get("check", "")))
 
 
 def _kind_files() -> dict[str, object]:

@@ -3,7 +3,8 @@
 
 Readers (:mod:`.docx_reader`, :mod:`.pdf_reader`) turn a file into a neutral
 :class:`~.view.DocumentView`; :mod:`.recognise` names the elements of the
-form; the checks registered in :mod:`.registry` (modules ``checks_*``) report
+form; the checks registered in :mod:`.registry` (modules ``checks_*``, run by
+:mod:`.engine`) report
 findings whose severity comes from ``dossier/layout/decree30.yaml``.
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from ..errors import input_error
 from .recognise import Anatomy, recognise
-from .registry import Finding, run_checks
+from .registry import Finding
 from .report import Report
 from .view import DocumentView
 
@@ -49,8 +50,10 @@ def check_view(view: DocumentView) -> Report:
     anatomy = recognise(view)
     if anatomy.party:
         return Report(view.path, view.source, "party", [], [PARTY_NOTE])
-    findings = run_checks(view, anatomy)
-    notes = []
+    from .engine import run_checks
+
+    findings, notes = run_checks(view, anatomy)
+    notes = list(view.notes) + notes
     if view.source == "docx" and view.page_count and view.page_count > 1:
         notes.append("Số trang của tệp .docx là ước lượng; kiểm tra tệp PDF để có vị trí chính xác.")
     if view.source == "pdf":

@@ -30,7 +30,7 @@ def kinh_gui(ctx: Context) -> None:
         return
     b = a.kinh_gui
     if b is None:
-        if a.kind == "cong_van":
+        if a.kind == "cong_van":  # only a công văn must have one
             ctx.report("kinh_gui.missing", "công văn không có 'Kính gửi:'",
                        "'Kính gửi:' và nơi nhận (một nơi: cùng dòng; nhiều nơi: mỗi nơi một dòng '- …;')",
                        a.vv or a.so)
@@ -134,7 +134,7 @@ def body(ctx: Context) -> None:
     _aggregate(ctx, "body.size", bad_size, f"cỡ chữ {rng} pt")
     end_mark = str(rules().body.end_mark.text)
     body_text = [b for b in a.body if b.text]
-    if a.kind not in ("bien_ban",) and body_text and not any(b.text.endswith(end_mark) for b in body_text[-3:]):
+    if a.kind not in ("bien_ban", "other") and body_text and not any(b.text.endswith(end_mark) for b in body_text[-3:]):
         ctx.report("body.end_mark", f"đoạn cuối '{short(body_text[-1].text, 50)}'",
                    f"kết thúc nội dung bằng dấu '{end_mark}'", body_text[-1])
 
@@ -145,14 +145,19 @@ def decision(ctx: Context) -> None:
     if a.party:
         return
     bases = a.can_cu
+    bad_style = []
     for k, b in enumerate(bases):
-        expect_style(ctx, "can_cu.style", b, italic=True, bold=False)
-        expect_size(ctx, "can_cu.style", b, "can_cu")
+        probe = Context(ctx.view, ctx.anatomy)
+        expect_style(probe, "can_cu.style", b, italic=True, bold=False)
+        expect_size(probe, "can_cu.style", b, "can_cu")
+        if probe.findings:
+            bad_style.append((b, "; ".join(f.found.split("' ", 1)[-1] for f in probe.findings)))
         last = k == len(bases) - 1
         end = "." if last else ";"
-        if not b.text.endswith(end):
+        if a.kind in ("quyet_dinh", "nghi_quyet") and not b.text.endswith(end):
             ctx.report("can_cu.punctuation", f"'{short(b.text, 60)}'",
                        f"mỗi căn cứ một dòng kết thúc bằng ';', dòng cuối bằng '.' (dòng này cần '{end}')", b)
+    _aggregate(ctx, "can_cu.style", bad_style, "căn cứ ban hành in nghiêng, không đậm, cỡ chữ như nội dung")
     if a.kind == "quyet_dinh":
         q = a.quyet_dinh_label
         if q is None:

@@ -23,7 +23,7 @@ def signature(ctx: Context) -> None:
     if a.party:
         return
     if not a.signature:
-        if a.quoc_hieu is not None:
+        if a.quoc_hieu is not None and a.kind != "other":
             ctx.report("signature.missing", "không tìm thấy quyền hạn, chức vụ người ký",
                        "khối chữ ký bên phải: 'TM./KT./TL./TUQ./Q. …' và chức vụ in hoa, đậm; họ tên người ký",
                        page=ctx.view.page_count)
@@ -75,7 +75,7 @@ def noi_nhan(ctx: Context) -> None:
         return
     b = a.noi_nhan
     if b is None:
-        if a.kind != "bien_ban" and a.quoc_hieu is not None:
+        if a.kind not in ("bien_ban", "other") and a.quoc_hieu is not None:
             ctx.report("noi_nhan.missing", "không có 'Nơi nhận:'", "'Nơi nhận:' bên trái, ngang hàng với chức vụ người ký; "
                        "danh sách '- …;' và dòng cuối '- Lưu: VT, ….'", a.signature[0] if a.signature else None,
                        page=None if a.signature else ctx.view.page_count)
@@ -86,13 +86,21 @@ def noi_nhan(ctx: Context) -> None:
     element_style(ctx, "noi_nhan.label", b, "noi_nhan_label")
     expect_size(ctx, "noi_nhan.size", b, "noi_nhan_label")
     items: list[tuple[Block, str]] = []
+    bad: list[tuple[Block, list]] = []  # the list's size and style: one finding for the whole list
     for item in a.noi_nhan_items:
         if item.text.startswith("-") or not items:
             items.append((item, item.text))
         else:  # a wrapped line continues the previous recipient
             items[-1] = (items[-1][0], items[-1][1] + " " + item.text)
-        expect_size(ctx, "noi_nhan.list_size", item, "noi_nhan_list")
-        element_style(ctx, "noi_nhan.list_size", item, "noi_nhan_list")
+        probe = Context(ctx.view, ctx.anatomy)
+        expect_size(probe, "noi_nhan.list_size", item, "noi_nhan_list")
+        element_style(probe, "noi_nhan.list_size", item, "noi_nhan_list")
+        if probe.findings:
+            bad.append((item, probe.findings))
+    if bad:
+        more = f" (và {len(bad) - 1} dòng khác)" if len(bad) > 1 else ""
+        ctx.report("noi_nhan.list_size", "; ".join(f.found for f in bad[0][1]) + more,
+                   "; ".join(dict.fromkeys(f.expected for _, fs in bad for f in fs)), bad[0][0])
     if not items:
         ctx.report("noi_nhan.items", "'Nơi nhận:' không có danh sách", "mỗi nơi nhận một dòng '- …;', dòng cuối "
                    "'- Lưu: VT, ….'", b)
@@ -100,6 +108,9 @@ def noi_nhan(ctx: Context) -> None:
         for item, text in items[:-1]:
             if not text.startswith("- ") or not text.endswith(";"):
                 ctx.report("noi_nhan.items", f"'{short(text)}'", "mỗi dòng bắt đầu bằng '- ' và kết thúc bằng ';'", item)
+        for item, text in items:
+            if text.count("(") != text.count(")"):
+                ctx.report("noi_nhan.items", f"'{short(text)}' thiếu dấu ngoặc", "dấu ngoặc mở và đóng đủ cặp", item)
         item, text = items[-1]
         if not regex("elements.noi_nhan_list.last_line_pattern").match(text):
             ctx.report("noi_nhan.last", f"'{short(text)}'", "dòng cuối là '- Lưu: VT, …' và kết thúc bằng dấu '.'", item)

@@ -84,13 +84,14 @@ def tieu_ngu(ctx: Context) -> None:
 @check("size.consistency")
 def size_consistency(ctx: Context) -> None:
     a = ctx.anatomy
-    if a.party or not (a.quoc_hieu and a.tieu_ngu and a.date):
+    if a.party or not (a.quoc_hieu and a.tieu_ngu):
         return
-    qh, tn, date = a.quoc_hieu.size, a.tieu_ngu.size, a.date.size
+    qh, tn = a.quoc_hieu.size, a.tieu_ngu.size
+    date = a.date.size if a.date is not None else tn  # a biên bản has no date line: compare the other two
     if None in (qh, tn, date):
         return
     if not (tn == qh + 1 and date == tn):
-        ctx.report("size.consistency", f"Quốc hiệu {num(qh)}, Tiêu ngữ {num(tn)}, ngày tháng {num(date)} pt",
+        ctx.report("size.consistency", f"Quốc hiệu {num(qh)}, Tiêu ngữ {num(tn)}" + (f", ngày tháng {num(date)} pt" if a.date else " pt"),
                    "cỡ chữ tăng, giảm đồng bộ: Tiêu ngữ = Quốc hiệu + 1 và ngày tháng = Tiêu ngữ (13/14/14 hoặc 12/13/13)",
                    a.quoc_hieu)
 
@@ -139,13 +140,15 @@ def so(ctx: Context) -> None:
     if a.party:
         return
     if a.so is None:
-        if a.quoc_hieu is not None:
+        if a.quoc_hieu is not None and a.kind != "other":
             ctx.report("so.missing", "không có dòng 'Số:'", "dòng 'Số: …/…' dưới tên cơ quan ban hành", page=1)
         return
     b = a.so
     text = _so_text(b)
     pats = {name: regex(f"number.{name}") for name in ("typed_regex", "cong_van_regex", "copy_regex", "blank_regex")}
     matched = {name: p.match(text) for name, p in pats.items()}
+    if matched["blank_regex"]:
+        ctx.note(f"Dự thảo: số văn bản để trống ('{text}'), sẽ cấp khi văn bản được ban hành; đây không phải lỗi.")
     if not any(matched.values()):
         loose = regex("number.loose_regex").match(text)
         if loose and re.fullmatch(r"[1-9]", loose.group("number") or ""):
@@ -182,7 +185,7 @@ def date_line(ctx: Context) -> None:
         return
     no_date = rules().document_types.get(a.kind, {}).get("has_date_in_header") is False
     if a.date is None:
-        if not no_date:
+        if not no_date and a.kind != "other":
             ctx.report("date.missing", "không có dòng địa danh, ngày tháng",
                        "'<Địa danh>, ngày … tháng … năm …' in nghiêng, dưới tiêu ngữ", page=1)
         return
@@ -192,7 +195,13 @@ def date_line(ctx: Context) -> None:
                    "(thời gian ghi trong nội dung)", b)
     text = re.sub(r"\s+", " ", b.text).strip()
     full = regex("date.regex").match(text)
-    blank = regex("date.blank_regex").match(text)
+    blank = regex("date.blank_regex").match(text) or regex("date.draft_regex").match(text)
+    if blank and not full:
+        ctx.note(f"Dự thảo: ngày ban hành để trống ('{text}'), sẽ ghi khi văn bản được ban hành; "
+                 "đây không phải lỗi.")
+        month = blank.groupdict().get("month")
+        if month in ("1", "2"):
+            ctx.report("date.leading_zero", f"'{text}'", f"tháng {month} viết 0{month}", b)
     place = (full or blank).group("place") if (full or blank) else text.split(",")[0]
     if not (full or blank):
         loose = regex("date.loose_regex").match(text)
@@ -243,11 +252,18 @@ def type_and_subject(ctx: Context) -> None:
     if a.ten_loai is None:
         return
     b = a.ten_loai
+    if a.kind == "other":
+        ctx.note(f"'{short(b.text, 50)}' không phải một loại văn bản hành chính theo Điều 7 Nghị định 30/2020/NĐ-CP: "
+                 "chỉ kiểm tra thể thức trình bày chung (khổ giấy, lề, phông, cỡ chữ, Quốc hiệu, tên cơ quan), "
+                 "không đòi hỏi số, ký hiệu, trích yếu, Nơi nhận hay chữ ký theo mẫu.")
     element_style(ctx, "ten_loai.style", b, "ten_loai")
     expect_size(ctx, "ten_loai.style", b, "ten_loai")
     if b.align not in (None, "center"):
         ctx.report("ten_loai.style", f"'{b.text}' canh {b.align}", "canh giữa", b)
     if not a.trich_yeu:
+        if a.kind != "other" and _rule(b)[0] is None:
+            ctx.report("trich_yeu.rule", "không có trích yếu và đường kẻ dưới tên loại",
+                       "trích yếu nội dung dưới tên loại, có đường kẻ liền dài 1/3–1/2 dòng chữ bên dưới", b)
         return
     for t in a.trich_yeu:
         element_style(ctx, "trich_yeu.style", t, "trich_yeu")

@@ -21,6 +21,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
 from ..errors import input_error
+from .docx_drawings import Drawn, drawing_line, in_fallback, vml_line
 from .docx_styles import StyleSheet, twips_mm
 from .view import Block, DocumentView, PageNumberMark, PageSetup, RuleMark, Span
 
@@ -30,8 +31,7 @@ DEFAULT_CELL_MARGIN_MM = 108 * 25.4 / 1440  # Word's default left/right cell pad
 PAGE_FIELD = re.compile(r"^\s*PAGE\b")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-V = "{urn:schemas-microsoft-com:vml}"
+LOOK_BACK = 40  # blocks searched for the text a drawn rule is under
 _ALIGN = {"both": "justify", "distribute": "justify", "center": "center", "right": "right", "end": "right",
           "left": "left", "start": "left"}
 
@@ -68,7 +68,8 @@ class _Reader:
         self.used_mm = 0.0
         self.rendered_breaks = doc.element.body.find(f".//{W}lastRenderedPageBreak") is not None
         self.grid_sections: set[int] = set()
-        self.last_text: list[Block] = []
+        self.default_tab_mm = _default_tab_mm(doc)
+        self.spans_x: dict[int, tuple[float, float]] = {}  # id(block) -> its column, mm from the left margin
 
     # --- page estimation -------------------------------------------------
     def _section(self):
@@ -100,7 +101,7 @@ class _Reader:
 
     # --- walking the body ------------------------------------------------
     def read(self) -> DocumentView:
-        self._walk(self.doc.element.body, cell=None, width_mm=None, side="full", grid=False)
+        self._walk(self.doc.element.body, cell=None, width_mm=None, side="full", grid=False, x0=0.0)
         pages = [self._page_setup(i, s) for i, s in enumerate(self.sections)]
         for i in self.grid_sections:
             if i < len(pages):
@@ -118,21 +119,22 @@ class _Reader:
             page_numbers_known=known,
         )
 
-    def _walk(self, container, cell, width_mm, side, grid) -> float:
-        """Read the paragraphs and tables of a container; return its estimated height."""
+    def _walk(self, container, cell, width_mm, side, grid, x0) -> float:
+        """Read the paragraphs and tables of a container whose text starts ``x0`` mm
+        right of the left margin; return its estimated height."""
         height = 0.0
         for child in container:
             tag = child.tag
             if tag == f"{W}p":
-                height += self._paragraph(child, cell, width_mm, side, grid)
+                height += self._paragraph(child, cell, width_mm, side, grid, x0)
             elif tag == f"{W}tbl":
-                height += self._table(child, cell, width_mm, grid)
+                height += self._table(child, cell, width_mm, grid, x0)
             elif tag in (f"{W}sdt", f"{W}customXml", f"{W}smartTag"):
                 content = child.find(f"{W}sdtContent")
-                height += self._walk(content if content is not None else child, cell, width_mm, side, grid)
+                height += self._walk(content if content is not None else child, cell, width_mm, side, grid, x0)
         return height
 
-    def _table(self, tbl, outer_cell, width_mm, outer_grid) -> float:
+    def _table(self, tbl, outer_cell, width_mm, outer_grid, x0) -> float:
         top_level = outer_cell is None
         if top_level:
             self.table_count += 1
@@ -140,23 +142,39 @@ class _Reader:
         if grid:
             self.grid_sections.add(self.section_index)
         pad = _cell_margin_mm(tbl)
+        container_w = width_mm or self._text_width_mm()
+        cols = [twips_mm(g.get(qn("w:w"))) or 0.0 for g in tbl.findall(f"{W}tblGrid/{W}gridCol")]
+        ind = tbl.find(f"{W}tblPr/{W}tblInd")
+        table_x = x0 + ((twips_mm(ind.get(qn("w:w"))) or 0.0) if ind is not None and ind.get(qn("w:type")) in (None, "dxa") else 0.0)
+        jc = tbl.find(f"{W}tblPr/{W}jc")
+        if jc is not None and jc.get(qn("w:val")) == "center" and cols:
+            table_x = x0 + (container_w - sum(cols)) / 2
         total = 0.0
         for r, tr in enumerate(tbl.findall(f"{W}tr"), 1):
             cells = tr.findall(f"{W}tc")
             row_height = 0.0
+            before = tr.find(f"{W}trPr/{W}gridBefore")
+            k = int(before.get(qn("w:val")) or 0) if before is not None else 0
             for c, tc in enumerate(cells, 1):
+                span_el = tc.find(f"{W}tcPr/{W}gridSpan")
+                span = int(span_el.get(qn("w:val")) or 1) if span_el is not None else 1
+                start = sum(cols[:k]) if len(cols) >= k + span else None
+                grid_w = sum(cols[k:k + span]) if start is not None else None
+                k += span
                 tcw = tc.find(f"{W}tcPr/{W}tcW")
                 cw = None
                 if tcw is not None and tcw.get(qn("w:type")) in (None, "dxa"):
                     cw = twips_mm(tcw.get(qn("w:w")))
-                inner = (cw - 2 * pad) if cw else (width_mm or self._text_width_mm()) / max(len(cells), 1)
+                cw = cw or grid_w
+                inner = (cw - 2 * pad) if cw else container_w / max(len(cells), 1)
+                cell_x = table_x + (start if start is not None else (c - 1) * (inner + 2 * pad)) + pad
                 if len(cells) >= 2:
                     cside = "left" if c == 1 else "right" if c == len(cells) else "full"
                 else:
                     cside = "full"
                 coords = (self.table_count, r, c) if top_level else outer_cell
                 saved = (self.page, self.used_mm)
-                h = self._walk(tc, coords, inner, cside if top_level else "full", grid)
+                h = self._walk(tc, coords, inner, cside if top_level else "full", grid, cell_x)
                 self.page, self.used_mm = saved  # cells of a row share the row's page
                 row_height = max(row_height, h)
             total += row_height
@@ -164,15 +182,16 @@ class _Reader:
                 self._advance(row_height)
         return total
 
-    def _paragraph(self, p, cell, width_mm, side, grid) -> float:
+    def _paragraph(self, p, cell, width_mm, side, grid, x0) -> float:
         pprs = self.sheet.paragraph_pprs(p)
         props = self._paragraph_props(pprs)
+        line_rule = props.pop("line_rule")
         if _on(self.sheet.ppr_child(pprs, "w:pageBreakBefore")) and not self.rendered_breaks:
             self._new_page()
         segments: list[list[Span]] = [[]]
         starts_with_tab = False
         page_break_after = False
-        rules: list[RuleMark] = []
+        drawn: list[Drawn] = []
         run_cache: dict[int, Span] = {}
         for el in p.iter():
             tag = el.tag
@@ -200,44 +219,45 @@ class _Reader:
                     self.page += 1
             elif tag == f"{W}noBreakHyphen":
                 segments[-1].append(Span("-"))
-            elif tag in (f"{WP}inline", f"{WP}anchor"):
-                mark = _drawn_line(el)
+            elif tag in (f"{WP}inline", f"{WP}anchor", f"{W}pict"):
+                if _inside(el, f"{W}txbxContent", p) or in_fallback(el, p):
+                    continue
+                mark = drawing_line(el) if tag != f"{W}pict" else vml_line(el)
                 if mark:
-                    rules.append(mark)
-            elif tag == f"{V}line":
-                mark = _vml_line(el)
-                if mark:
-                    rules.append(mark)
+                    drawn.append(mark)
         container_w = width_mm if width_mm is not None else self._text_width_mm()
-        border = _bottom_border(pprs, self.sheet)
-        if border:
-            left = props["left_indent_mm"] or 0.0
-            right = props["right_indent_mm"] or 0.0
-            rules.append(RuleMark(container_w - left - right, "viền dưới đoạn văn", left, container_w - right))
+        left = props["left_indent_mm"] or 0.0
+        right = props["right_indent_mm"] or 0.0
         nonempty = [seg for seg in segments if any(s.text.strip() for s in seg)]
         height = self._estimate_height(nonempty, props, container_w)
         self._advance(height)
         page = self.page
-        if not nonempty:
-            for mark in rules:
-                self._attach_rule(mark, cell, container_w)
-            self._after_paragraph(pprs, page_break_after)
-            return height
-        style = self.sheet.style_name(self.sheet.paragraph_style_id(p))
+        first_new = len(self.blocks)
+        tab_to = _tab_mm(p, self.sheet, left + (props["first_line_indent_mm"] or 0.0), self.default_tab_mm) \
+            if starts_with_tab else 0.0
+        if line_rule == "atLeast" and props["line_spacing_pt"] is not None:
+            size = next((s.size for seg in nonempty for s in seg if s.size and s.text.strip()), 13.0)
+            if props["line_spacing_pt"] <= size * 1.2:  # "at least" less than one line: single spacing
+                props["line_spacing_pt"], props["line_spacing_lines"] = None, 1.0
+        style = self.sheet.style_name(self.sheet.paragraph_style_id(p)) if nonempty else None
         multi = len(nonempty) >= 2
         for k, seg in enumerate(nonempty):
             if multi:
                 seg_side = "left" if k == 0 else "right" if k == len(nonempty) - 1 else "full"
-            elif starts_with_tab and side == "full":
+            elif starts_with_tab and side == "full" and tab_to > 0.3 * container_w:
                 seg_side = "right"
             else:
                 seg_side = side
             block = Block(
                 spans=seg, index=len(self.blocks), page=page, page_estimated=not self.rendered_breaks,
                 side=seg_side, cell=cell, segment=k, style=style, in_grid_table=grid, **props,
-                available_mm=None if multi else container_w - (props["left_indent_mm"] or 0) - (props["right_indent_mm"] or 0),
+                available_mm=None if multi else container_w - left - right,
             )
+            if starts_with_tab and not multi and seg_side == "full":
+                block.first_line_indent_mm = tab_to - left  # a clerk's indent made with a tab
             self.blocks.append(block)
+            part = (container_w - left - right) / len(nonempty)
+            self.spans_x[id(block)] = (x0 + left + k * part, x0 + left + (k + 1) * part)
             for s in seg:
                 if s.text.strip():
                     n = len(s.text.strip())
@@ -245,32 +265,83 @@ class _Reader:
                         self.fonts[s.font] = self.fonts.get(s.font, 0) + n
                     if s.color:
                         self.colours[s.color] = self.colours.get(s.color, 0) + n
-        new = self.blocks[len(self.blocks) - len(nonempty):]
-        self.last_text = new
-        if rules:  # in a two-part line the rule is taken to be under the last (right) part
-            new[-1].rule_below = rules[0]
+        new = self.blocks[first_new:]
+        if _bottom_border(pprs, self.sheet):
+            mark = RuleMark(container_w - left - right, "viền dưới đoạn văn", x0 + left, x0 + container_w - right)
+            if new:
+                new[-1].rule_below = new[-1].rule_below or mark
+            else:
+                self._give_rule(mark, first_new)
+        line_h = self._line_height_mm(nonempty, props)
+        for d in drawn:
+            mark = self._rule_mark(d, x0, container_w, props)
+            if d.inline:
+                above = not new
+            elif d.y_from in ("paragraph", "line") and d.y_mm is not None:
+                gap = (props["space_before_pt"] or 0.0) * PT_MM if d.y_from == "paragraph" else 0.0
+                above = not new or d.y_mm < gap + 0.5 * line_h  # drawn in the gap above the text
+            else:
+                above = not new
+            if above:
+                self._give_rule(mark, first_new)
+            else:
+                centre = (mark.x0_mm + mark.x1_mm) / 2
+                target = next((b for b in new if self.spans_x[id(b)][0] - 1 <= centre <= self.spans_x[id(b)][1] + 1), new[-1])
+                target.rule_below = target.rule_below or mark
         self._after_paragraph(pprs, page_break_after)
         return height
+
+    def _rule_mark(self, d: Drawn, x0: float, container_w: float, props: dict) -> RuleMark:
+        """Where a drawn line lies across the page (mm from the left margin)."""
+        left = props["left_indent_mm"] or 0.0
+        right = props["right_indent_mm"] or 0.0
+        if d.inline:
+            align = props["align"]
+            span = container_w - left - right
+            offset = (span - d.length_mm) / 2 if align == "center" else span - d.length_mm if align == "right" else 0.0
+            start = x0 + left + max(offset, 0.0)
+        else:
+            base = {"page": -self._left_margin_mm(), "margin": 0.0 if self._in_body(x0) else x0,
+                    "leftMargin": -self._left_margin_mm()}.get(d.x_from, x0)
+            width = container_w if d.x_from not in ("page",) else container_w + 2 * self._left_margin_mm()
+            if d.x_mm is not None:
+                start = base + d.x_mm
+            elif d.x_align == "center":
+                start = base + (width - d.length_mm) / 2
+            elif d.x_align == "right":
+                start = base + width - d.length_mm
+            else:
+                start = base
+        return RuleMark(d.length_mm, "đường kẻ vẽ", start, start + d.length_mm)
+
+    def _in_body(self, x0: float) -> bool:
+        return abs(x0) < 0.01
+
+    def _left_margin_mm(self) -> float:
+        s = self._section()
+        return (s.left_margin or 0) * EMU_MM if s is not None else 30.0
+
+    def _give_rule(self, mark: RuleMark, before: int) -> None:
+        """A rule drawn above a paragraph's text (or in an empty paragraph) belongs
+        to the nearest text above it in the same column, wherever that is (the
+        row above in a header table, the previous paragraph of the body)."""
+        centre = (mark.x0_mm + mark.x1_mm) / 2
+        for b in reversed(self.blocks[max(0, before - LOOK_BACK):before]):
+            x0, x1 = self.spans_x.get(id(b), (None, None))
+            if x0 is not None and x0 - 1 <= centre <= x1 + 1:
+                if b.rule_below is None:
+                    b.rule_below = mark
+                return
+
+    def _line_height_mm(self, segments, props) -> float:
+        size = next((s.size for seg in segments for s in seg if s.size and s.text.strip()), 13.0)
+        if props["line_spacing_pt"]:
+            return props["line_spacing_pt"] * PT_MM
+        return size * 1.15 * PT_MM
 
     def _after_paragraph(self, pprs, page_break_after: bool) -> None:
         if page_break_after and not self.rendered_breaks:
             self._new_page()
-
-    def _attach_rule(self, mark: RuleMark, cell, width_mm: float) -> None:
-        """An empty paragraph carrying a rule: the rule belongs to the text of the
-        last paragraph above it in the same container (table cell or body); when
-        that paragraph has a left and a right part, to the part it is under."""
-        cands = [b for b in self.last_text if b.cell == cell and b.rule_below is None]
-        if not cands:
-            return
-        if mark.x0_mm is not None and mark.x1_mm is not None and len(cands) > 1:
-            centre = (mark.x0_mm + mark.x1_mm) / 2
-            side = "left" if centre < 0.45 * width_mm else "right" if centre > 0.55 * width_mm else "full"
-            for b in cands:
-                if b.side == side:
-                    b.rule_below = mark
-                    return
-        cands[0].rule_below = mark
 
     def _span_format(self, run, p) -> Span:
         chain = self.sheet.run_rprs(run if run.tag == f"{W}r" else None, p)
@@ -320,6 +391,7 @@ class _Reader:
             "space_after_pt": int(float(after)) / 20 if after is not None else 0.0,
             "line_spacing_lines": lines,
             "line_spacing_pt": pts,
+            "line_rule": rule,
         }
 
     def _estimate_height(self, segments, props, width_mm) -> float:
@@ -454,41 +526,29 @@ def _cell_margin_mm(tbl) -> float:
     return DEFAULT_CELL_MARGIN_MM
 
 
-def _drawn_line(el) -> RuleMark | None:
-    """A DrawingML shape that is a horizontal line (or a very flat rectangle)."""
-    extent = el.find(f"{WP}extent")
-    if extent is None:
-        return None
+def _tab_mm(p, sheet, start_mm: float, default_mm: float) -> float:
+    """Where text after a leading tab starts, in mm from the paragraph's indent
+    start: the first tab stop past ``start_mm`` (explicit, else the default grid)."""
+    stops = []
+    for ppr in sheet.paragraph_pprs(p):
+        tabs = ppr.find(f"{W}tabs")
+        if tabs is None:
+            continue
+        for t in tabs.findall(f"{W}tab"):
+            pos = twips_mm(t.get(qn("w:pos")))
+            if pos is not None and t.get(qn("w:val")) not in ("clear", "bar"):
+                stops.append(pos)
+        break
+    past = sorted(x for x in stops if x > start_mm + 0.1)
+    if past:
+        return past[0]
+    step = default_mm if default_mm > 0 else 12.7
+    return (math.floor(start_mm / step + 1e-6) + 1) * step
+
+
+def _default_tab_mm(doc) -> float:
     try:
-        cx, cy = int(extent.get("cx")), int(extent.get("cy"))
-    except (TypeError, ValueError):
-        return None
-    geom = el.find(f".//{A}prstGeom")
-    is_line = geom is not None and geom.get("prst") in ("line", "straightConnector1")
-    flat = cx > 0 and cy * EMU_MM < 1.0
-    if (is_line or (geom is not None and flat)) and cx * EMU_MM > 3 and cy * EMU_MM < 2:
-        return RuleMark(cx * EMU_MM, "đường kẻ vẽ")
-    return None
-
-
-_VML_LEN = re.compile(r"(-?[0-9.]+)\s*(pt|mm|cm|in|px)?")
-
-
-def _vml_length_mm(text: str) -> float | None:
-    m = _VML_LEN.match(text.strip())
-    if not m:
-        return None
-    value = float(m.group(1))
-    unit = m.group(2) or "pt"
-    return value * {"pt": PT_MM, "mm": 1.0, "cm": 10.0, "in": 25.4, "px": 25.4 / 96}[unit]
-
-
-def _vml_line(el) -> RuleMark | None:
-    try:
-        x0, y0 = (_vml_length_mm(v) for v in (el.get("from") or "0,0").split(","))
-        x1, y1 = (_vml_length_mm(v) for v in (el.get("to") or "0,0").split(","))
-    except ValueError:
-        return None
-    if None in (x0, x1, y0, y1) or abs(y1 - y0) > 1.0 or abs(x1 - x0) < 3:
-        return None
-    return RuleMark(abs(x1 - x0), "đường kẻ vẽ")
+        el = doc.settings.element.find(f"{W}defaultTabStop")
+    except Exception:  # noqa: BLE001 - a file without settings.xml
+        el = None
+    return (twips_mm(el.get(qn("w:val"))) or 12.7) if el is not None else 12.7

@@ -16,10 +16,13 @@ from .view import Block, DocumentView
 
 HEADER_SCAN = 30  # the header lies within the first blocks
 _SO = re.compile(r"^S[ốo]\s*(?::|[0-9]|/|\s*$)", re.I)
-_DATE = re.compile(r"^[^,]{1,60},\s*(ngày\b|[0-9]{1,2}\s*[/.-])")
+# "<place>, ngày … tháng … năm …" (blanks allowed: a draft) or "<place>, 05/3/2024" — the
+# whole line, so that a body sentence "Hôm nay, ngày 26/5/2026 tại …" is not taken for it
+_DATE = re.compile(r"^[^,]{1,60},\s*(ngày\b[\s0-9./…_-]*(tháng[\s0-9./…_-]*)?(năm[\s0-9…_.]*)?"
+                   r"|[0-9]{1,2}\s*[/.-][\s0-9/.-]*)$")
 _VV = re.compile(r"^[Vv]\s*/\s*[Vv]\b")
 _PREFIX = re.compile(r"^(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)(\s*[.:]|\s)")
-_KINH_GUI = re.compile(r"^Kính gửi")
+_KINH_GUI = re.compile(r"^Kính\s*g[ửở]i\b")  # 'Kính gởi' is the old spelling
 _NOI_NHAN = re.compile(r"^Nơi nhận")
 _DIEU = re.compile(r"^Điều\s+[0-9]+")
 _PHU_LUC = re.compile(r"^Phụ lục(\s+[IVXLC0-9]+)?\s*$", re.I)
@@ -29,6 +32,28 @@ TITLE_WORDS = set(
     "CHỦ TỊCH PHÓ TRƯỞNG GIÁM ĐỐC ỦY UỶ BAN NHÂN DÂN CHÁNH VĂN PHÒNG THƯ KÝ TỌA HỘI ĐỒNG BÍ "
     "QUYỀN THỨ BỘ CỤC VIỆN HIỆU SỞ PHÒNG TM. KT. TL. TUQ. Q. XÃ HUYỆN TỈNH ĐOÀN THỂ CHỦ NHIỆM".split()
 )
+
+
+def heading_kind(text: str) -> str | None:
+    """The document kind whose type name ``text`` is ("GIẤY MỜI HỌP" → giay_moi):
+    the longest heading the upper-case line equals or starts with."""
+    text = fold_tone(text.strip()).upper()
+    if not is_upper(text) or text.endswith(":") or len(text) > 90:
+        return None
+    best = None
+    for key, t in rules().document_types.items():
+        heading = fold_tone(str(t.get("heading", ""))).upper()
+        if heading and (text == heading or text.startswith(heading + " ")):
+            if best is None or len(heading) > best[0]:
+                best = (len(heading), key)
+    return best[1] if best else None
+
+
+def _looks_like_type_name(b: Block) -> bool:
+    """An upper-case, bold, centred short line: where a type name goes."""
+    text = b.text
+    return is_upper(text) and b.any_bold and b.align in ("center", None) and 3 <= len(text) <= 60 \
+        and not text.endswith(":") and b.side != "left"
 
 
 @dataclass
@@ -117,6 +142,9 @@ def recognise(view: DocumentView) -> Anatomy:
 def _issuer(a: Anatomy, blocks: list[Block], head: list[Block]) -> None:
     """Box 2: upper-case lines on the left before the Số line."""
     stop = _pos(blocks, a.so) if a.so is not None else len(head)
+    title = next((i for i, b in enumerate(blocks[:stop]) if heading_kind(b.text)), None)
+    if title is not None:
+        stop = title  # the type name ("BIÊN BẢN LÀM VIỆC") is not an issuing body
     taken = {id(x) for x in (a.quoc_hieu, a.tieu_ngu, a.date) if x}
     cands = [b for b in blocks[:stop] if id(b) not in taken and b.side != "right" and is_upper(b.text)
              and len(b.text) > 2 and "CONG HOA" not in bare(b.text)]
@@ -129,36 +157,43 @@ def _issuer(a: Anatomy, blocks: list[Block], head: list[Block]) -> None:
         first_bold = next(i for i, b in enumerate(cands) if b.any_bold)
         a.superior = cands[:first_bold]
         a.issuer = cands[first_bold:]
+    elif len(cands) >= 2 and a.so is not None and all(b.cell is not None or b.side == "left" for b in cands):
+        # nothing bold: the last line is taken as the issuer, the lines above as the superior body
+        a.superior, a.issuer = cands[:-1], cands[-1:]
     else:
         a.issuer = cands
 
 
 def _type_and_subject(a: Anatomy, blocks: list[Block], end: int) -> None:
-    headings = {fold_tone(t.heading): key for key, t in rules().document_types.items() if "heading" in t}
-    for b in blocks[end:end + 8]:
-        text = fold_tone(b.text.rstrip())
-        if text in headings or (is_upper(text) and text.upper() in headings and not text.endswith(":")):
-            a.ten_loai = b
-            k = _pos(blocks, b) + 1
-            while k < len(blocks) and len(a.trich_yeu) < 4:
-                nxt = blocks[k]
-                if is_upper(nxt.text) or _CAN_CU.match(nxt.text) or _KINH_GUI.match(nxt.text) or nxt.side != b.side:
-                    break
-                if not nxt.any_bold and a.trich_yeu:
-                    break
-                if not nxt.any_bold and nxt.align != "center":
-                    break
-                a.trich_yeu.append(nxt)
-                k += 1
+    window = blocks[end:end + 8]
+    found = next((b for b in window if heading_kind(b.text)), None)
+    if found is not None:
+        a.ten_loai, a.kind = found, heading_kind(found.text) or "unknown"
+    elif a.vv is None:
+        # a type name that is none of the decree's kinds ("PHIẾU TRÌNH", "SỔ THEO DÕI")
+        other = next((b for b in window if _looks_like_type_name(b) and not _CAN_CU.match(b.text)), None)
+        if other is None:
             return
+        a.ten_loai, a.kind = other, "other"
+    else:
+        return
+    b = a.ten_loai
+    k = _pos(blocks, b) + 1
+    while k < len(blocks) and len(a.trich_yeu) < 4:
+        nxt = blocks[k]
+        if is_upper(nxt.text) or _CAN_CU.match(nxt.text) or _KINH_GUI.match(nxt.text) or nxt.side != b.side:
+            break
+        if not nxt.any_bold and a.trich_yeu:
+            break
+        if not nxt.any_bold and nxt.align != "center":
+            break
+        a.trich_yeu.append(nxt)
+        k += 1
 
 
 def _kind(a: Anatomy) -> str:
-    if a.ten_loai is not None:
-        text = fold_tone(a.ten_loai.text).upper()
-        for key, t in rules().document_types.items():
-            if "heading" in t and fold_tone(t.heading) == text:
-                return key
+    if a.kind != "unknown":
+        return a.kind
     if a.vv is not None:
         return "cong_van"
     return "unknown"
@@ -170,8 +205,9 @@ def _signature_and_recipients(a: Anatomy, blocks: list[Block], end: int) -> None
     # the signer: a line with an authority prefix, else the upper-case bold line level with "Nơi nhận"
     start = None
     for i, b in enumerate(rest):
-        if _PREFIX.match(b.text) and is_upper(b.text) and b.side != "left" and not b.in_grid_table:
-            start = i
+        if _PREFIX.match(b.text) and b.side != "left" and not b.in_grid_table and (
+                is_upper(b.text) or b.side == "right" or b.align in ("right", "center")) and len(b.text) < 80:
+            start = i  # upper case, or a sentence-case title set right ("TL. Hiệu trưởng")
     if start is None and a.noi_nhan is not None:
         n = rest.index(a.noi_nhan)
         order = list(range(n + 1, min(n + 12, len(rest)))) + list(range(n - 1, max(n - 4, -1), -1))
@@ -200,6 +236,9 @@ def _signature_and_recipients(a: Anatomy, blocks: list[Block], end: int) -> None
                 continue
             if is_upper(b.text) and not (_looks_like_name(b.text) and (b.space_before_pt or 0) >= 24):
                 group.append(b)
+                continue
+            if not is_upper(first.text) and _has_title_word(b.text):
+                group.append(b)  # "Phó Hiệu trưởng" under "TL. Hiệu trưởng"
                 continue
             break
         # an upper-case name closes the block: split it off
@@ -240,6 +279,10 @@ def _same_column(first: Block, b: Block) -> bool:
     return b.side == first.side
 
 
+def _has_title_word(text: str) -> bool:
+    return any(w.upper() in TITLE_WORDS for w in text.replace(".", ". ").split())
+
+
 def _looks_like_name(text: str) -> bool:
     words = text.replace(".", ". ").split()
     return 2 <= len(words) <= 6 and not any(w.upper() in TITLE_WORDS for w in words)
@@ -256,7 +299,15 @@ def _body(a: Anatomy, blocks: list[Block], end: int) -> None:
     a.kinh_gui = _first(region, lambda b: bool(_KINH_GUI.match(b.text)))
     if a.kinh_gui is not None:
         k = region.index(a.kinh_gui) + 1
-        while k < len(region) and region[k].align != "justify" and (
+        cell = a.kinh_gui.cell
+        if cell is not None and ":" in a.kinh_gui.text and not a.kinh_gui.text.split(":", 1)[1].strip():
+            # "Kính gửi:" alone in a cell, the recipients in the next cell of the row
+            while k < len(region) and region[k].cell is not None and region[k].cell[:2] == cell[:2] \
+                    and region[k].cell[2] > cell[2]:
+                a.kinh_gui_items.append(region[k])
+                k += 1
+        in_cells = bool(a.kinh_gui_items)
+        while not in_cells and k < len(region) and region[k].align != "justify" and (
                 region[k].text.startswith("-") or (region[k].left_indent_mm or 0) >= 20 or region[k].side != "full"):
             a.kinh_gui_items.append(region[k])
             k += 1
@@ -268,6 +319,18 @@ def _body(a: Anatomy, blocks: list[Block], end: int) -> None:
         for b in region[:q if q >= 0 else len(region)]:
             if _CAN_CU.match(b.text):
                 a.can_cu.append(b)
+    elif a.ten_loai is not None and a.kind != "other":
+        # a list of bases at the head of a named document's body (kế hoạch, thông báo …):
+        # two or more "Căn cứ …" paragraphs of their own, ending in ';', ',' or '.'
+        run = []
+        for b in region:
+            if id(b) in used:
+                continue
+            if not _CAN_CU.match(b.text) or not b.text.endswith((";", ",", ".")):
+                break
+            run.append(b)
+        if len(run) >= 2 and any(b.text.endswith(";") for b in run):
+            a.can_cu = run
     used |= {id(x) for x in a.can_cu}
     if a.quyet_dinh_label is not None:
         used.add(id(a.quyet_dinh_label))

@@ -1,5 +1,8 @@
 """The check registry: each check is a function registered with the rule ids
-it may report; severities and element names come from ``decree30.yaml``."""
+it may report; severities and element names come from ``decree30.yaml``.
+
+The registry imports none of the checks it registers: :mod:`.engine` imports
+the ``checks_*`` modules (which register themselves here) and runs them."""
 
 from __future__ import annotations
 
@@ -20,9 +23,14 @@ class Finding:
     position: str
     found: str
     expected: str
+    # where on the page (x0, top, x1, bottom in mm from the top-left), when the reader knows it (PDF):
+    # for marking findings on page images; not part of the JSON report
+    box: tuple[float, float, float, float] | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        del out["box"]
+        return out
 
 
 @dataclass
@@ -30,15 +38,23 @@ class Context:
     view: DocumentView
     anatomy: Anatomy
     findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said to the reader, not counted as findings
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
 
     def report(self, rule: str, found: str, expected: str, block: Block | None = None, *,
                page: int | None = None, position: str = "", severity: str | None = None) -> None:
         info = check_info(rule)
+        box = None
         if block is not None:
             page = page if page is not None else block.page
             position = position or block.where()
+            edges = (block.x0_mm, block.top_mm, block.x1_mm, block.bottom_mm)
+            box = edges if None not in edges and not block.page_estimated else None
         self.findings.append(Finding(rule, severity or check_severity(rule), str(info.element), page, position,
-                                     found, expected))
+                                     found, expected, box))
 
 
 CheckFn = Callable[[Context], None]
@@ -55,16 +71,3 @@ def check(*rule_ids: str) -> Callable[[CheckFn], CheckFn]:
         return func
 
     return register
-
-
-def registered_ids() -> set[str]:
-    return {rule for ids, _ in CHECKS for rule in ids}
-
-
-def run_checks(view: DocumentView, anatomy: Anatomy) -> list[Finding]:
-    from . import checks_body, checks_closing, checks_header, checks_page  # noqa: F401 - registration
-
-    ctx = Context(view, anatomy)
-    for _, func in CHECKS:
-        func(ctx)
-    return ctx.findings

@@ -24,5 +24,7 @@ COMMANDS = {
     "plan": "villages",
     "plans": "villages",
     "office": "office",
+    "merge-communes": "merge",
+    "serve": "serve",
 }
 main.lazy = {name: f"{__name__}.{module}" for name, module in COMMANDS.items()}

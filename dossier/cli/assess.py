@@ -50,14 +50,22 @@ def assess_command(data: Path, output: Path | None, fmt: str) -> None:
 @main.command("summary")
 @click.argument("folder", metavar="THƯ_MỤC", type=click.Path(path_type=Path, file_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=OUTPUT_HELP)
+@click.option("--info", "info_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Tệp mô tả báo cáo tổng hợp (địa bàn, cơ quan ban hành, nơi nhận, người ký); mặc định là "
+                   "tong-hop.yaml bên cạnh THƯ_MỤC nếu có.")
 @run_command
-def summary_command(folder: Path, output: Path | None) -> None:
+def summary_command(folder: Path, output: Path | None, info_file: Path | None) -> None:
     """Tổng hợp kết quả các tiêu chí của tất cả các xã trong một thư mục.
 
-    THƯ_MỤC chứa một tệp số liệu (.yaml hoặc .xlsx) cho mỗi xã.
+    THƯ_MỤC chứa một tệp số liệu (.yaml hoặc .xlsx) cho mỗi xã. Với bộ tiêu chí phân
+    nhóm xã, kết quả được đếm riêng cho từng nhóm.
     """
+    from ..criteria.summary import folder_info, load_info
+
     warnings: list = []
-    ctx = summary_context(summarise(load_folder(folder, warnings)))
+    results = load_folder(folder, warnings)
+    info = load_info(info_file) if info_file else folder_info(folder.parent)
+    ctx = summary_context(summarise(results, info))
     _warn(warnings)
     click.echo(summary_text(ctx))
     if output:
@@ -66,25 +74,30 @@ def summary_command(folder: Path, output: Path | None) -> None:
 
 
 @main.command("excel-template")
-@click.option("--set", "set_id", default="xa-ntm-2021-2025", show_default=True,
-              help="Mã bộ tiêu chí (xem danh sách bằng --list).")
+@click.option("--set", "set_id", default=None,
+              help="Mã bộ tiêu chí (xem danh sách bằng --list); mặc định: bộ tiêu chí của quy định ghi đè (--override) "
+                   "nếu có, nếu không thì bộ tiêu chí áp dụng cho năm --year.")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None,
+              help="Năm đánh giá, để chọn bộ tiêu chí còn thời hạn áp dụng (mặc định: năm hiện tại).")
 @click.option("--override", default=None, help="Mã quy định của tỉnh ghi đè mức đạt chuẩn, ví dụ lai-chau-1487-2024.")
 @click.option("--villages", "village_columns", type=click.IntRange(0, 200), default=10, show_default=True,
               help="Số cột thôn, bản trong sheet 'Thôn bản'.")
 @click.option("--list", "list_sets", is_flag=True, help="Liệt kê các bộ tiêu chí và quy định của tỉnh rồi thoát.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Tệp .xlsx sẽ tạo.")
 @run_command
-def excel_template_command(set_id: str, override: str | None, village_columns: int, list_sets: bool,
-                           output: Path | None) -> None:
+def excel_template_command(set_id: str | None, year: int | None, override: str | None, village_columns: int,
+                           list_sets: bool, output: Path | None) -> None:
     """Tạo biểu mẫu Excel trống để cán bộ xã nhập số liệu đánh giá tiêu chí."""
     from ..errors import input_error
-    from ..report.form import write_form
+    from ..report.form import form_set, write_form
 
     sets = registry()
     if list_sets:
         for sid in sets.ids():
             cset = sets.get(sid)
-            click.echo(f"{sid}: {cset.name} ({cset.basis})")
+            grouped = "; mức đạt chuẩn theo nhóm xã" if cset.commune_groups else ""
+            click.echo(f"{sid}: {cset.name} ({cset.basis}) — {cset.unit_type}, giai đoạn "
+                       f"{cset.period[0]}–{cset.period[1]}{grouped}")
         for oid in sets.override_ids():
             o = sets.overrides[oid]
             click.echo(f"{oid} (ghi đè {o.base}): {o.name} ({o.basis})")
@@ -93,5 +106,7 @@ def excel_template_command(set_id: str, override: str | None, village_columns: i
         raise input_error("Thiếu tên tệp kết quả.", hint="Thêm -o TÊN-TỆP.xlsx.")
     if output.suffix.lower() != ".xlsx":
         raise input_error(f"Biểu mẫu phải là tệp .xlsx, nhận được “{output.name}”.")
+    if set_id is None:
+        set_id = form_set(sets, year, override)
     write_form(output, set_id, override, village_columns=village_columns)
     click.echo(f"Đã tạo biểu mẫu {output}")

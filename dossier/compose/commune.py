@@ -8,16 +8,20 @@ The text is a draft the clerk edits in Word before signing."""
 from __future__ import annotations
 
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from .. import vntext
+from ..errors import input_error
 from ..models.document import OfficialDocument, document_view
 from ..models.dossier_input import CommuneDossierInput, DocRef
 from ..models.validation import validate
 from ..render.tables import Column, Row, TableSpec
 from .facts import CommuneFacts
 from .phrases import cap, cite, doc_ref, money, percent
+
+if TYPE_CHECKING:
+    from ..assemble.kinds import DossierKind
 
 
 @dataclass(frozen=True)
@@ -71,12 +75,13 @@ def _criteria_sentence(facts: CommuneFacts) -> str:
     return f"{text}; còn {facts.total - facts.met} tiêu chí chưa đạt: {missing}."
 
 
-def _unverified_note(facts: CommuneFacts) -> list[str]:
+def _unverified_note(facts: CommuneFacts, kind: DossierKind | None = None) -> list[str]:
     if not facts.unverified_targets:
         return []
+    reviewer = kind.words("reviewer", "cơ quan thẩm tra") if kind else "cơ quan thẩm tra"
     return [
         f"Ghi chú: {facts.unverified_targets} chỉ tiêu đang áp dụng mức đạt chuẩn chưa được đối chiếu với văn bản "
-        "gốc (đánh dấu * trong biểu tổng hợp); đề nghị cơ quan thẩm tra xác nhận mức đạt chuẩn của các chỉ tiêu này."
+        f"gốc (đánh dấu * trong biểu tổng hợp); đề nghị {reviewer} xác nhận mức đạt chuẩn của các chỉ tiêu này."
     ]
 
 
@@ -105,14 +110,33 @@ def _vote(inp: CommuneDossierInput) -> str:
     return f"{m.agree}/{m.present} thành viên dự họp nhất trí, đạt {percent(m.agree, m.present)}"
 
 
-def to_trinh(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
+REQUEST = "xem xét, thẩm tra, đề nghị công nhận"  # the 2021-2025 wording; a kind's «wording» replaces it
+PROPOSAL = "xem xét, thẩm tra, trình {higher} xét, công nhận"
+
+
+def _addressee(inp: CommuneDossierInput) -> str:
+    """'Ủy ban nhân dân tỉnh Lai Châu (qua Sở Nông nghiệp và Môi trường)' when the dossier goes through an agency."""
+    return f"{inp.recipient} (qua {inp.through})" if inp.through else inp.recipient
+
+
+def basis_note(kind: DossierKind | None) -> list[str]:
+    """What a clerk must verify when the procedure's legal basis is not confirmed."""
+    if kind is None or kind.basis is None or kind.basis.verified:
+        return []
+    return [f"Ghi chú (cần kiểm tra trước khi ký): trình tự, thủ tục và thành phần hồ sơ được lập theo "
+            f"{kind.basis.text}; căn cứ này chưa được xác minh. {kind.basis.check}".rstrip()]
+
+
+def to_trinh(inp: CommuneDossierInput, facts: CommuneFacts, kind: DossierKind | None = None) -> Composed:
     phrase = _recognition_phrase(facts)
     higher = f"Ủy ban nhân dân {facts.province}" if facts.province else "cấp có thẩm quyền"
+    request = kind.words("request", REQUEST) if kind else REQUEST
+    proposal = (kind.words("proposal", PROPOSAL) if kind else PROPOSAL).format(higher=higher)
     body: list[Any] = [
         f"Thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới, Ủy ban nhân dân {facts.unit} "
-        f"kính trình {inp.recipient} xem xét, thẩm tra, đề nghị công nhận {phrase}, cụ thể như sau:",
+        f"kính trình {_addressee(inp)} {request} {phrase}, cụ thể như sau:",
         {"part": "Kết quả thực hiện", "content": [
-            {"heading": "Kết quả thực hiện các tiêu chí", "content": [_criteria_sentence(facts), *_unverified_note(facts)]},
+            {"heading": "Kết quả thực hiện các tiêu chí", "content": [_criteria_sentence(facts), *_unverified_note(facts, kind)]},
             {"heading": "Kết quả lấy ý kiến và sự hài lòng của người dân", "content": [
                 f"Báo cáo kết quả xây dựng nông thôn mới của xã đã được công khai tại {', '.join(inp.consultation.places)} "
                 f"từ {vntext.vn_date(inp.consultation.posted_from)} đến {vntext.vn_date(inp.consultation.posted_to)}, "
@@ -125,8 +149,7 @@ def to_trinh(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
             ]},
         ]},
         {"part": "Đề nghị", "content": [
-            f"Ủy ban nhân dân {facts.unit} kính trình {inp.recipient} xem xét, thẩm tra, trình {higher} "
-            f"xét, công nhận {phrase}.",
+            f"Ủy ban nhân dân {facts.unit} kính trình {_addressee(inp)} {proposal} {phrase}.",
             "Hồ sơ kèm theo gồm:",
             {"bullets": [
                 f"Báo cáo {_cite(inp, 'bao_cao_ket_qua', 'BC-UBND', facts.year)} về kết quả thực hiện xây dựng nông thôn mới (kèm biểu tổng hợp kết quả thực hiện các tiêu chí)",
@@ -135,6 +158,7 @@ def to_trinh(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
                 f"Báo cáo {_cite(inp, 'bao_cao_no_dong_xdcb', 'BC-UBND', facts.year)} tình hình nợ đọng xây dựng cơ bản",
                 "Hình ảnh minh họa kết quả xây dựng nông thôn mới",
             ]},
+            *basis_note(kind),
             f"Ủy ban nhân dân {facts.unit} kính trình {inp.recipient} xem xét, quyết định.",
         ]},
     ]
@@ -143,7 +167,8 @@ def to_trinh(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
     return Composed("to_trinh", "to-trinh", f"Tờ trình đề nghị xét, công nhận {phrase}", document_view(doc), doc)
 
 
-def bao_cao_ket_qua(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
+def bao_cao_ket_qua(inp: CommuneDossierInput, facts: CommuneFacts, kind: DossierKind | None = None) -> Composed:
+    request = kind.words("request", REQUEST) if kind else REQUEST
     phrase = _recognition_phrase(facts)
     situation = [f"{cap(facts.unit)} thuộc {facts.location}." if facts.location else f"{cap(facts.unit)}."]
     figures = []
@@ -176,7 +201,7 @@ def bao_cao_ket_qua(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
             ]},
             {"heading": "Huy động nguồn lực", "content": funding},
             {"heading": "Kết quả thực hiện các tiêu chí", "content": [
-                _criteria_sentence(facts), {"bullets": per_criterion}, *_unverified_note(facts),
+                _criteria_sentence(facts), {"bullets": per_criterion}, *_unverified_note(facts, kind),
                 "Chi tiết tại biểu tổng hợp kèm theo Báo cáo này.",
             ]},
             {"heading": "Tình hình nợ đọng xây dựng cơ bản", "content": [_debt_sentence(inp, facts)]},
@@ -186,7 +211,7 @@ def bao_cao_ket_qua(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
             "Một số chỉ tiêu cần tiếp tục duy trì và nâng cao chất lượng để bảo đảm tính bền vững.",
         ]},
         {"part": "Kiến nghị, đề xuất", "content": [
-            f"Ủy ban nhân dân {facts.unit} đề nghị {inp.recipient} xem xét, thẩm tra, đề nghị công nhận {phrase}.",
+            f"Ủy ban nhân dân {facts.unit} đề nghị {_addressee(inp)} {request} {phrase}.",
         ]},
     ]
     subject = f"Kết quả thực hiện xây dựng nông thôn mới năm {facts.year} của {facts.unit}\n(đề nghị xét, công nhận {phrase})"
@@ -202,7 +227,7 @@ def bao_cao_ket_qua(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
     return Composed("bao_cao_ket_qua", "bao-cao-kem-bieu", f"Báo cáo kết quả thực hiện xây dựng nông thôn mới năm {facts.year}", view, doc)
 
 
-def bao_cao_y_kien(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
+def bao_cao_y_kien(inp: CommuneDossierInput, facts: CommuneFacts, kind: DossierKind | None = None) -> Composed:
     c = inp.consultation
     orgs = []
     for org in c.organisations:
@@ -238,7 +263,7 @@ def bao_cao_y_kien(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
     return Composed("bao_cao_tong_hop_y_kien", "bao-cao", "Báo cáo tổng hợp ý kiến tham gia", document_view(doc), doc)
 
 
-def bien_ban(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
+def bien_ban(inp: CommuneDossierInput, facts: CommuneFacts, kind: DossierKind | None = None) -> Composed:
     m = inp.meeting
     phrase = _recognition_phrase(facts)
     when = vntext.vn_date(m.date)
@@ -273,7 +298,7 @@ def bien_ban(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
     return Composed("bien_ban_hop", "bien-ban", "Biên bản họp đề nghị xét, công nhận", document_view(doc), doc)
 
 
-def bao_cao_no_dong(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
+def bao_cao_no_dong(inp: CommuneDossierInput, facts: CommuneFacts, kind: DossierKind | None = None) -> Composed:
     projects = inp.debts.projects
     sums = [sum(getattr(p, f) for p in projects) for f in ("total", "completed", "paid")]
     body: list[Any] = [
@@ -310,10 +335,22 @@ def bao_cao_no_dong(inp: CommuneDossierInput, facts: CommuneFacts) -> Composed:
     return Composed("bao_cao_no_dong_xdcb", "bao-cao-kem-bieu", "Báo cáo tình hình nợ đọng xây dựng cơ bản", view, doc)
 
 
-COMPOSERS = (to_trinh, bao_cao_ket_qua, bao_cao_y_kien, bien_ban, bao_cao_no_dong)
+# composer name (a document part's «compose» in dossier/assemble/kinds/*.yaml) → composer
+COMPOSERS = {f.__name__: f for f in (to_trinh, bao_cao_ket_qua, bao_cao_y_kien, bien_ban, bao_cao_no_dong)}
 
 
-def compose_all(inp: CommuneDossierInput, facts: CommuneFacts) -> list[Composed]:
-    return [compose(inp, facts) for compose in COMPOSERS]
+def compose_all(inp: CommuneDossierInput, facts: CommuneFacts, kind: DossierKind | None = None) -> list[Composed]:
+    """The documents of ``kind`` (default: the one the input names), in the kind's order."""
+    from ..assemble.kinds import load_kind
+
+    kind = kind or load_kind(inp.kind)
+    out = []
+    for part in kind.documents():
+        composer = COMPOSERS.get(part.compose)
+        if composer is None:
+            raise input_error(f"Loại hồ sơ «{kind.name}»: không có cách soạn «{part.compose}» (thành phần {part.key}).",
+                              hint=f"Các cách soạn có sẵn: {', '.join(COMPOSERS)}.")
+        out.append(replace(composer(inp, facts, kind), key=part.key))
+    return out
 
 

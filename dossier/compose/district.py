@@ -101,14 +101,14 @@ def to_trinh_huyen(inp: DistrictDossierInput, cases: list[CommuneCase]) -> Compo
                     document_view(doc), doc)
 
 
-def appraisal_table(inp: DistrictDossierInput, cases: list[CommuneCase]) -> TableSpec:
-    """STT | Tiêu chí | per commune: Tự đánh giá, Kết quả thẩm tra | Cơ quan thẩm tra."""
+def appraisal_table(inp, cases: list[CommuneCase], word: str = "thẩm tra") -> TableSpec:
+    """STT | Tiêu chí | per commune: Tự đánh giá, Kết quả <word> | Cơ quan <word>; ``inp`` gives ``agencies``."""
     per = max(20.0, 120.0 / len(cases) / 2)
     columns = [Column("STT", 12, "center"), Column("Tên tiêu chí", 70)]
     for c in cases:
         columns += [Column(f"{cap(c.facts.unit)}: tự đánh giá", per, "center"),
-                    Column(f"{cap(c.facts.unit)}: kết quả thẩm tra", per, "center")]
-    columns.append(Column("Cơ quan thẩm tra", 50))
+                    Column(f"{cap(c.facts.unit)}: kết quả {word}", per, "center")]
+    columns.append(Column(f"Cơ quan {word}", 50))
     first = cases[0].context
     rows: list[Row] = []
     for g, group in enumerate(first["groups"]):
@@ -127,7 +127,7 @@ def appraisal_table(inp: DistrictDossierInput, cases: list[CommuneCase]) -> Tabl
         met = f"{c.facts.met}/{c.facts.total}"
         totals += [met, met]
     rows.append(Row((*totals, ""), bold=True))
-    notes = ("Kết quả thẩm tra được tính lại từ số liệu của xã theo mức đạt chuẩn của bộ tiêu chí; "
+    notes = (f"Kết quả {word} được tính lại từ số liệu của xã theo mức đạt chuẩn của bộ tiêu chí; "
              f"{cases[0].context['unverified_note']}",) if cases[0].context["unverified_note"] else ()
     return TableSpec(tuple(columns), tuple(rows), font_size=11, notes=notes)
 

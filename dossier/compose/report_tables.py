@@ -35,27 +35,40 @@ def assessment_table(ctx: dict[str, Any]) -> TableSpec:
     basis = ctx["criteria_set"]
     if basis:
         notes.insert(0, f"Bộ tiêu chí áp dụng: {basis['name']} ({basis['basis']}).")
+    if ctx.get("group"):
+        notes.insert(1, ctx["group"]["text"] + ".")
+    notes += [f"Lưu ý: {w}." for w in ctx.get("warnings", ())]
     return TableSpec(columns, tuple(rows), font_size=11, notes=tuple(notes))
 
 
 def summary_table(ctx: dict[str, Any]) -> TableSpec:
     """STT | Tên xã | 1 … 19 (x = đạt) | Số tiêu chí đạt | Kết quả, with a totals row per criterion."""
     criteria = ctx["criteria"]
-    narrow = 160 / max(len(criteria), 1)
+    grouped = ctx.get("grouped", False)
+    unit = ctx.get("unit_word", "xã")
+    marks = [m["mark"] for m in ctx.get("criteria_marks", ())] or [""] * len(criteria)
+    narrow = (160 - (16 if grouped else 0)) / max(len(criteria), 1)
     columns = (
         Column("STT", 11, "center"),
-        Column("Tên xã", 33),
-        *(Column(c["id"], narrow, "center") for c in criteria),
+        Column(f"Tên {unit}", 33),
+        *((Column("Nhóm", 16, "center"),) if grouped else ()),
+        *(Column(c["id"] + m, narrow, "center") for c, m in zip(criteria, marks)),
         Column("Số tiêu chí đạt", 22, "center"),
         Column("Kết quả", 26, "center"),
     )
+    group_cell = (lambda c: (c["group"],)) if grouped else (lambda c: ())  # noqa: E731
     rows = [
-        Row((str(c["stt"]), c["name"], *c["cells"], f"{c['met']}/{c['total']}", c["result"]))
+        Row((str(c["stt"]), c["name"] + (" (!)" if c.get("flagged") else ""), *group_cell(c), *c["cells"],
+             f"{c['met']}/{c['total']}", c["result"]))
         for c in ctx["communes"]
     ]
-    rows.append(Row(("", "Số xã đạt", *(str(c["communes_met"]) for c in criteria), "",
-                     f"{ctx['totals']['communes_all_met']}/{ctx['totals']['communes']}"), bold=True))
+    rows.append(Row(("", f"Số {unit} đạt", *(("",) if grouped else ()), *(str(c["communes_met"]) for c in criteria),
+                     "", f"{ctx['totals']['communes_all_met']}/{ctx['totals']['communes']}"), bold=True))
+    rows += [Row(("", f"{g['name']} ({g['communes']} {unit})", g["id"], *map(str, g["criteria_met"]), "",
+                  f"{g['communes_all_met']}/{g['communes']}")) for g in ctx.get("groups", ())]
     notes = ["Ghi chú: x là tiêu chí đạt chuẩn; " + "; ".join(f"({c['id']}) {c['name']}" for c in criteria) + "."]
     if ctx["unverified_targets"]:
-        notes.append(ctx["unverified_note"])
+        notes.append(ctx["unverified_note"] + (f" Tiêu chí ghi {UNVERIFIED_MARK} có chỉ tiêu như vậy." if any(marks)
+                                               else ""))
+    notes += [f"(!) {w}." for w in ctx.get("warnings", ())]
     return TableSpec(columns, tuple(rows), font_size=10, notes=tuple(notes))

@@ -1,6 +1,7 @@
 """NTM criteria: the catalogue (``sets/*.yaml`` as package data, one file per
 legal basis), loading a unit's assessment from YAML or the Excel form,
-evaluation and the district summary."""
+evaluation (per commune group where a set's targets depend on it, within
+the set's period) and the summary of a folder of communes."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from .assessment import load_assessment
 from .catalogue import CriteriaSet, Criterion, Indicator
 from .evaluate import CriterionResult, IndicatorResult, UnitResult, evaluate
 from .registry import Registry, criteria_set, registry
-from .summary import DistrictSummary, load_folder, summarise
+from .groups import GroupDecision
+from .summary import DistrictSummary, Summary, load_folder, summarise
 
 __all__ = [
     "CriteriaSet",
     "Criterion",
     "CriterionResult",
     "DistrictSummary",
+    "GroupDecision",
     "Indicator",
     "IndicatorResult",
     "Registry",
@@ -24,5 +27,6 @@ __all__ = [
     "load_assessment",
     "load_folder",
     "registry",
+    "Summary",
     "summarise",
 ]

@@ -24,6 +24,7 @@ from ..load.text import fix_text
 from ..models.assessment import Assessment, IndicatorEntry, VillageAssessment
 from ..models.validation import _message as _pydantic_message  # the project's one message table
 from .catalogue import CriteriaSet
+from .groups import GroupUndecided, decide, parse_facts
 from .registry import Registry, registry
 from .units import ValueProblem
 
@@ -127,6 +128,33 @@ class _Checker:
                 self.problem(("criteria_self_assessment", key), f"không có tiêu chí '{key}' trong {cset.display_name}")
 
 
+    def group(self, assessment: Assessment, cset: CriteriaSet) -> tuple[str | None, dict[str, Any]]:
+        """The declared group (normalised) and the group facts (canonical), checked against the set."""
+        groups = cset.commune_groups
+        if groups is None:
+            if assessment.group is not None or assessment.group_facts:
+                self.warnings.append(Problem(self.locate(("group",)), f"{cset.display_name} không phân nhóm xã; "
+                                                                      "nhóm xã và thông tin xác định nhóm được bỏ qua"))
+            return None, {}
+        declared = None
+        if assessment.group is not None:
+            declared = groups.normalise(assessment.group)
+            if declared is None:
+                self.problem(("group",), f"không có nhóm xã '{assessment.group}' trong {cset.display_name}; "
+                                         f"chỉ nhận: {groups.listed}")
+                return None, {}
+        facts, problems = parse_facts(groups, assessment.group_facts)
+        for key, message in problems:
+            self.problem(("group_facts", key), message)
+        if problems:
+            return declared, facts
+        try:
+            decide(groups, declared, facts)
+        except GroupUndecided as exc:
+            self.problem(("group",), str(exc))
+        return declared, facts
+
+
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -136,20 +164,29 @@ def check_assessment(assessment: Assessment, source: str, locate: Locate, warnin
     """The assessment with canonical values, after checking it against its criteria set."""
     sets = sets or registry()
     check = _Checker(locate, warnings)
+    set_id = assessment.criteria_set
+    if set_id is None:
+        try:
+            set_id = sets.choose(assessment.year, assessment.commune.type)
+        except DossierError as exc:
+            raise input_error(f"Dữ liệu đánh giá trong {source}, năm {assessment.year}: {exc.message}",
+                              exc.problems, exc.hint) from None
     try:
-        cset = sets.get(assessment.criteria_set, assessment.override)
+        cset = sets.get(set_id, assessment.override)
     except DossierError as exc:
         raise input_error(f"Dữ liệu đánh giá trong {source} không hợp lệ:",
                           [Problem(locate(("criteria_set",)), f"{exc.message} {exc.hint or ''}".strip())]) from None
     indicators = check.entries(assessment.indicators, cset, ("indicators",))
     check.self_assessed(assessment.criteria_self_assessment, cset)
+    group, group_facts = check.group(assessment, cset)
     villages = check_villages(assessment, cset, check, sets)
     commune = assessment.commune.model_copy(
         update={"name": fix_text(assessment.commune.name, locate(("commune", "name")), warnings)})
     if check.problems:
         raise input_error(f"Dữ liệu đánh giá trong {source} có {len(check.problems)} lỗi:", check.problems)
     return assessment.model_copy(update={"commune": commune, "indicators": indicators, "villages": villages,
-                                         "village_set": village_set_id(assessment, cset)})
+                                         "village_set": village_set_id(assessment, cset), "criteria_set": set_id,
+                                         "group": group, "group_facts": group_facts})
 
 
 def village_set_id(assessment: Assessment, cset: CriteriaSet) -> str | None:

@@ -19,6 +19,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..models.validation import Schema
 from .comparators import COMPARATORS, comparator, fits
+from .groups import CommuneGroups, CommuneGroupsSpec, resolve_groups
 from .units import NUMBER, UNITS, Unit
 
 Confidence = Literal["V", "P", "M", "I"]
@@ -40,11 +41,20 @@ class SourceSpec(Schema):
     url: str | None = None
 
 
+class GroupTargetSpec(Schema):
+    """The threshold for one commune group (the operator is the indicator's)."""
+
+    value: Decimal | None = None
+    values: list[str] | None = None
+    by_year: dict[int, Decimal] | None = None
+
+
 class TargetSpec(Schema):
     op: str
     value: Decimal | None = None
     values: list[str] | None = None
     by_year: dict[int, Decimal] | None = None
+    by_group: dict[str, GroupTargetSpec] | None = None  # commune group id → its threshold
 
     @field_validator("op")
     @classmethod
@@ -56,10 +66,12 @@ class TargetSpec(Schema):
     @model_validator(mode="after")
     def _has_threshold(self) -> TargetSpec:
         kind = COMPARATORS[self.op].kind
-        if kind == NUMBER and self.value is None:
-            raise ValueError(f"mức đạt chuẩn '{self.op}' cần giá trị (value)")
-        if self.op == "one_of" and not self.values:
-            raise ValueError("mức đạt chuẩn 'one_of' cần danh sách giá trị (values)")
+        for gid, part in list((self.by_group or {}).items()) or [("", self)]:
+            where = f" (nhóm {gid})" if gid else ""
+            if kind == NUMBER and part.value is None:
+                raise ValueError(f"mức đạt chuẩn '{self.op}'{where} cần giá trị (value)")
+            if self.op == "one_of" and not part.values:
+                raise ValueError(f"mức đạt chuẩn 'one_of'{where} cần danh sách giá trị (values)")
         return self
 
 
@@ -113,17 +125,22 @@ class SetFile(Schema):
     basis: str
     period: Period
     unit_type: str  # "xã", "bản", "huyện" — levels are data
+    default: bool = False  # chosen by year and unit kind when data names no set (among sets covering it)
     region: str | None = None
     confidence: Confidence
     source: str | None = None
     sources: dict[str, SourceSpec] = {}
     sub_units: SubUnitsSpec | None = None
+    commune_groups: CommuneGroupsSpec | None = None  # targets differ by group of commune
     groups: list[GroupSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> SetFile:
+        if self.period.end < self.period.start:
+            raise ValueError("giai đoạn (period) kết thúc trước khi bắt đầu")
         seen_c: set[str] = set()
         seen_i: set[str] = set()
+        group_ids = [g.id for g in self.commune_groups.groups] if self.commune_groups else []
         for group in self.groups:
             for crit in group.criteria:
                 if crit.id in seen_c:
@@ -135,7 +152,21 @@ class SetFile(Schema):
                     seen_i.add(ind.id)
                     if ind.source and ind.source not in self.sources:
                         raise ValueError(f"chỉ tiêu {ind.id}: nguồn '{ind.source}' không có trong sources")
+                    problem = group_target_problem(ind.target, group_ids)
+                    if problem:
+                        raise ValueError(f"chỉ tiêu {ind.id}: {problem}")
         return self
+
+
+def group_target_problem(target: TargetSpec, group_ids: list[str]) -> str | None:
+    """What is wrong with a target's per-group thresholds for a set with ``group_ids``."""
+    if not target.by_group:
+        return None
+    if not group_ids:
+        return "mức đạt chuẩn theo nhóm xã (by_group) nhưng bộ tiêu chí không khai báo nhóm xã (commune_groups)"
+    if sorted(target.by_group) != sorted(group_ids):
+        return f"mức đạt chuẩn theo nhóm xã cần đủ các nhóm {', '.join(group_ids)}, có: {', '.join(target.by_group)}"
+    return None
 
 
 class OverrideTarget(Schema):
@@ -169,13 +200,25 @@ class Target:
     value: Decimal | None = None
     values: tuple[str, ...] = ()
     by_year: tuple[tuple[int, Decimal], ...] = ()
+    by_group: tuple[tuple[str, Target], ...] = ()  # commune group id → that group's target
 
     @classmethod
-    def from_spec(cls, spec: TargetSpec) -> Target:
-        return cls(spec.op, spec.value, tuple(spec.values or ()), tuple(sorted((spec.by_year or {}).items())))
+    def from_spec(cls, spec: TargetSpec | GroupTargetSpec, op: str | None = None) -> Target:
+        op = op or spec.op
+        groups = tuple((g, cls.from_spec(t, op)) for g, t in (getattr(spec, "by_group", None) or {}).items())
+        return cls(op, spec.value, tuple(spec.values or ()), tuple(sorted((spec.by_year or {}).items())), groups)
 
-    def threshold(self, year: int | None = None) -> Decimal | tuple[str, ...] | None:
-        """The number to compare with for ``year`` (the latest listed year not after it)."""
+    def for_group(self, group: str | None) -> Target:
+        """The target of commune group ``group`` (itself when it does not depend on the group)."""
+        for gid, target in self.by_group:
+            if gid == group:
+                return target
+        return self
+
+    def threshold(self, year: int | None = None, group: str | None = None) -> Decimal | tuple[str, ...] | None:
+        """The number to compare with for ``year`` (the latest listed year not after it) and commune ``group``."""
+        if self.by_group and group is not None:
+            return self.for_group(group).threshold(year)
         if self.op == "one_of":
             return self.values
         if year is not None and self.by_year:
@@ -184,10 +227,15 @@ class Target:
                 return earlier[-1]
         return self.value
 
-    def text(self, unit: Unit, year: int | None = None) -> str:
-        """'≥ 70%', '100%', 'Đạt', 'Không', 'một trong: A, B'."""
+    def text(self, unit: Unit, year: int | None = None, group: str | None = None) -> str:
+        """'≥ 70%', '100%', 'Đạt', 'Không', 'một trong: A, B'; per group without a group:
+        'nhóm 1: ≥ 100%; nhóm 2: ≥ 80%; nhóm 3: ≥ 70%'."""
         from ..vntext import vn_number
 
+        if self.by_group:
+            if group is not None:
+                return self.for_group(group).text(unit, year)
+            return "; ".join(f"nhóm {g}: {t.text(unit, year)}" for g, t in self.by_group)
         comp = comparator(self.op)
         if self.op in ("dat", "khong"):
             return unit.yes
@@ -260,6 +308,8 @@ class CriteriaSet:
     region: str | None = None
     sub_unit_label: str | None = None
     sub_unit_set: str | None = None  # set id the sub-units (villages) are assessed against
+    commune_groups: CommuneGroups | None = None
+    default: bool = False
     override_id: str | None = None
     override_name: str | None = None
     override_basis: str | None = None
@@ -316,6 +366,13 @@ def resolve_set(spec: SetFile, override: OverrideFile | None = None) -> Criteria
         period=(spec.period.start, spec.period.end), groups=groups, confidence=spec.confidence,
         region=spec.region, sub_unit_label=sub.label if sub else None,
         sub_unit_set=(override.village_set if override and override.village_set else (sub.set if sub else None)),
+        commune_groups=(resolve_groups(spec.commune_groups, _title(spec.commune_groups.source, spec.sources))
+                        if spec.commune_groups else None),
+        default=spec.default,
         override_id=override.id if override else None, override_name=override.name if override else None,
         override_basis=override.basis if override else None,
     )
+
+
+def _title(key: str | None, sources: dict[str, SourceSpec]) -> str | None:
+    return sources[key].title if key and key in sources else None

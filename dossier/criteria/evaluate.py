@@ -10,6 +10,7 @@ from decimal import Decimal
 from ..models.assessment import Assessment, IndicatorEntry
 from .catalogue import Criterion, CriteriaSet, Indicator
 from .comparators import comparator
+from .groups import GroupDecision, decide, parse_facts
 from .registry import Registry, registry
 from .assessment import village_set_id
 
@@ -99,6 +100,14 @@ class UnitResult:
     villages: tuple[UnitResult, ...] = ()
     village_set: CriteriaSet | None = None
     assessment: Assessment | None = field(default=None, compare=False, repr=False)
+    group: GroupDecision | None = None  # the commune group, for sets whose targets depend on it
+    period_warning: str | None = None  # the year is outside the set's period
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What every output using this result must say: a set used outside its period, a doubtful group."""
+        out = (self.period_warning,) if self.period_warning else ()
+        return out + (self.group.warnings if self.group else ())
 
     @property
     def met_count(self) -> int:
@@ -144,22 +153,23 @@ class UnitResult:
         return sum(v.all_met for v in self.villages)
 
 
-def evaluate_indicator(ind: Indicator, entry: IndicatorEntry | None, year: int) -> IndicatorResult:
-    target_text = ind.target.text(ind.unit, year)
+def evaluate_indicator(ind: Indicator, entry: IndicatorEntry | None, year: int,
+                       group: str | None = None) -> IndicatorResult:
+    target_text = ind.target.text(ind.unit, year, group)
     if entry is None or entry.value is None:
         return IndicatorResult(ind, None, False, target_text)
     comp = comparator(ind.target.op)
-    threshold = ind.target.threshold(year)
+    threshold = ind.target.threshold(year, group)
     met = comp.met(entry.value, threshold)
     gap = None if met else comp.gap(entry.value, threshold)
     return IndicatorResult(ind, entry.value, met, target_text, gap, entry.evidence, entry.self_assessment)
 
 
 def evaluate_entries(entries: dict[str, IndicatorEntry], cset: CriteriaSet, year: int,
-                     criteria_self: dict[str, str] | None = None) -> tuple[CriterionResult, ...]:
+                     criteria_self: dict[str, str] | None = None, group: str | None = None) -> tuple[CriterionResult, ...]:
     criteria_self = criteria_self or {}
     return tuple(
-        CriterionResult(c, tuple(evaluate_indicator(i, entries.get(i.id), year) for i in c.indicators),
+        CriterionResult(c, tuple(evaluate_indicator(i, entries.get(i.id), year, group) for i in c.indicators),
                         criteria_self.get(c.id))
         for c in cset.criteria
     )
@@ -168,8 +178,14 @@ def evaluate_entries(entries: dict[str, IndicatorEntry], cset: CriteriaSet, year
 def evaluate(assessment: Assessment, sets: Registry | None = None) -> UnitResult:
     """Evaluate a (checked) assessment and its villages."""
     sets = sets or registry()
-    cset = sets.get(assessment.criteria_set, assessment.override)
+    set_id = assessment.criteria_set or sets.choose(assessment.year, assessment.commune.type)
+    cset = sets.get(set_id, assessment.override)
     year = assessment.year
+    group = None
+    if cset.commune_groups is not None:
+        facts, _ = parse_facts(cset.commune_groups, assessment.group_facts)
+        declared = cset.commune_groups.normalise(assessment.group) if assessment.group is not None else None
+        group = decide(cset.commune_groups, declared, facts)  # checked data: decidable
     village_set = None
     villages: tuple[UnitResult, ...] = ()
     if assessment.villages:
@@ -181,6 +197,7 @@ def evaluate(assessment: Assessment, sets: Registry | None = None) -> UnitResult
         )
     return UnitResult(
         assessment.commune.name, assessment.commune.code, assessment.commune.type, year, cset,
-        evaluate_entries(assessment.indicators, cset, year, assessment.criteria_self_assessment),
-        villages, village_set, assessment,
+        evaluate_entries(assessment.indicators, cset, year, assessment.criteria_self_assessment,
+                         group.group_id if group else None),
+        villages, village_set, assessment, group, sets.period_warning(cset, year),
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import Problem, input_error
 from ..load.files import load_mapping
 from ..models.validation import validate
-from .catalogue import CriteriaSet, OverrideFile, SetFile, resolve_set
+from .catalogue import CriteriaSet, OverrideFile, SetFile, group_target_problem, resolve_set
 from .comparators import fits
 
 ENV_DIRS = "DOSSIER_CRITERIA_DIRS"
@@ -76,6 +76,52 @@ class Registry:
         self._check_override(spec, over)
         return resolve_set(spec, over)
 
+    def _periods(self, unit_type: str | None = None) -> list[Problem]:
+        """Every set (of ``unit_type`` first), each with its unit kind and period, for messages."""
+        specs = sorted(self.sets.values(), key=lambda s: (s.unit_type != unit_type, s.unit_type, s.period.start, s.id))
+        return [Problem(s.id, f"{s.name} — {s.unit_type}, giai đoạn {s.period.start}–{s.period.end}") for s in specs]
+
+    def covering(self, year: int, unit_type: str | None) -> list[str]:
+        """Ids of the sets for ``unit_type`` (any, if None) whose period covers ``year``."""
+        return sorted(k for k, s in self.sets.items()
+                      if unit_type in (None, s.unit_type) and s.period.start <= year <= s.period.end)
+
+    def choose(self, year: int, unit_type: str | None) -> str:
+        """The set for a unit whose data names none: the one covering ``year`` for its kind
+        (among several, the one marked ``default``). A year no set covers is an error naming every set."""
+        ids = self.covering(year, unit_type)
+        if len(ids) > 1:
+            ids = [k for k in ids if self.sets[k].default] or ids
+        if len(ids) == 1:
+            return ids[0]
+        whom = f"cho {unit_type} " if unit_type else ""
+        if not ids:
+            raise input_error(
+                f"Không có bộ tiêu chí nào áp dụng {whom}năm {year}. Các bộ tiêu chí hiện có:",
+                self._periods(unit_type),
+                hint=("Kiểm tra lại năm đánh giá (year) và loại đơn vị (commune.type), hoặc ghi criteria_set để chọn "
+                      "một bộ tiêu chí (kết quả sẽ kèm cảnh báo nếu năm nằm ngoài giai đoạn của bộ)." if unit_type else
+                      "Kiểm tra lại năm, hoặc chọn bộ tiêu chí bằng --set."),
+            )
+        raise input_error(
+            f"Có nhiều bộ tiêu chí {whom}năm {year}; cần chọn một:",
+            [p for p in self._periods(unit_type) if p.where in ids],
+            hint="Ghi criteria_set: <mã bộ tiêu chí> trong dữ liệu.",
+        )
+
+    def period_warning(self, cset: CriteriaSet, year: int) -> str | None:
+        """A warning when ``year`` is outside the period of ``cset`` (naming the set that covers it, if any)."""
+        start, end = cset.period
+        if start <= year <= end:
+            return None
+        state = "đã hết thời hạn áp dụng" if year > end else "chưa đến thời hạn áp dụng"
+        text = (f"Năm đánh giá {year} nằm ngoài giai đoạn {start}–{end} của {cset.name} ({state}); "
+                f"kết quả chỉ để tham khảo, không dùng làm căn cứ công nhận")
+        others = self.covering(year, cset.unit_type)
+        if others:
+            text += f". Bộ tiêu chí áp dụng cho năm {year}: " + ", ".join(f"{self.sets[k].name} ({k})" for k in others)
+        return text
+
     def _check_override(self, spec: SetFile, over: OverrideFile) -> None:
         units = {i.id: i.unit for g in spec.groups for c in g.criteria for i in c.indicators}
         from .units import UNITS
@@ -87,6 +133,9 @@ class Registry:
             Problem(f"{where}, trường targets.{k}", f"phép so sánh '{t.target.op}' không dùng được với đơn vị '{units[k]}'")
             for k, t in over.targets.items() if k in units and not fits(t.target.op, UNITS[units[k]])
         ]
+        group_ids = [g.id for g in spec.commune_groups.groups] if spec.commune_groups else []
+        problems += [Problem(f"{where}, trường targets.{k}", p) for k, t in over.targets.items()
+                     if (p := group_target_problem(t.target, group_ids))]
         if over.village_set and over.village_set not in self.sets:
             problems.append(Problem(f"{where}, trường village_set", f"không có bộ tiêu chí '{over.village_set}'"))
         if problems:

@@ -1,6 +1,9 @@
-"""The district summary: every commune of a folder against the same criteria
-set — the communes × criteria matrix and the totals the agriculture office
-sends to the district People's Committee."""
+"""The summary of a folder of communes (a district's, or a province's after
+the districts): every commune against the same criteria set — the communes ×
+criteria matrix and its totals, counted per commune group when the set's
+targets depend on the group. What the summary covers and who issues it come
+from the data (``tong-hop.yaml``, :class:`~dossier.models.summary_input.SummaryInfo`)
+or, without it, from the communes' own data."""
 
 from __future__ import annotations
 
@@ -10,11 +13,36 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from ..errors import DossierError, Problem, input_error
+from ..models.summary_input import SummaryInfo
 from ..vntext import vn_sort
 from .assessment import LOADERS, load_assessment
 from .catalogue import CriteriaSet, Criterion
 from .evaluate import UnitResult, evaluate
 from .registry import Registry
+
+
+SUMMARY_INFO = "tong-hop.yaml"  # beside the communes' folder: what the summary covers, who issues it
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """The communes of one commune group and what they met."""
+
+    id: str
+    name: str
+    communes: tuple[UnitResult, ...]
+    criteria: tuple[Criterion, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.communes)
+
+    @property
+    def all_met(self) -> int:
+        return sum(r.all_met for r in self.communes)
+
+    def meeting(self, criterion_id: str) -> int:
+        return sum(c.met for r in self.communes for c in r.criteria if c.criterion.id == criterion_id)
 
 
 @dataclass(frozen=True)
@@ -24,6 +52,23 @@ class DistrictSummary:
     year: int
     criteria_set: CriteriaSet
     communes: tuple[UnitResult, ...]  # in Vietnamese dictionary order
+    info: SummaryInfo | None = None
+
+    @property
+    def groups(self) -> tuple[GroupCount, ...]:
+        """Per commune group (sets with groups only), in the groups' numbering order."""
+        groups = self.criteria_set.commune_groups
+        if groups is None:
+            return ()
+        ids = sorted(groups.ids, key=lambda g: (len(g), g))
+        return tuple(GroupCount(g, groups.get(g).name,
+                                tuple(r for r in self.communes if r.group and r.group.group_id == g), self.criteria)
+                     for g in ids)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Each commune's warnings (period, group), once, with the commune named."""
+        return tuple(dict.fromkeys(f"{r.label}: {w}" for r in self.communes for w in r.warnings))
 
     @property
     def criteria(self) -> tuple[Criterion, ...]:
@@ -99,8 +144,21 @@ def _duplicates(results: list[tuple[Path, UnitResult]]) -> list[Problem]:
     return problems
 
 
-def summarise(results: list[UnitResult]) -> DistrictSummary:
-    """The district summary of evaluated communes, all on one criteria set and year."""
+def load_info(path: str | os.PathLike[str]) -> SummaryInfo:
+    from ..load.files import load_mapping
+    from ..models.validation import validate
+
+    return validate(SummaryInfo, load_mapping(Path(path)), str(path))
+
+
+def folder_info(data_dir: str | os.PathLike[str]) -> SummaryInfo | None:
+    """``tong-hop.yaml`` of a data folder, if it has one."""
+    path = Path(data_dir) / SUMMARY_INFO
+    return load_info(path) if path.is_file() else None
+
+
+def summarise(results: list[UnitResult], info: SummaryInfo | None = None) -> DistrictSummary:
+    """The summary of evaluated communes, all on one criteria set and year."""
     if not results:
         raise input_error("Không có xã nào để tổng hợp.")
     first = results[0]
@@ -118,4 +176,7 @@ def summarise(results: list[UnitResult]) -> DistrictSummary:
         raise input_error("Không tổng hợp được: dữ liệu các xã không cùng một bộ tiêu chí, năm hoặc địa bàn.", problems)
     district, province = next(iter(places)) if places else (None, None)
     return DistrictSummary(district, province, first.year, first.criteria_set,
-                           tuple(vn_sort(results, attribute="name")))
+                           tuple(vn_sort(results, attribute="name")), info)
+
+
+Summary = DistrictSummary  # the same summary for any territory

@@ -113,6 +113,17 @@ def _read_info(sheet: _Sheet, data: dict[str, Any], places: dict[tuple, str]) ->
         value = _info_value(fld.kind, sheet.value(cell))
         if value is not None:
             _set_path(data, fld.key, value)
+    for row in range(L.info_row(len(L.INFO_FIELDS)), sheet.ws.max_row + 1):
+        kind, _, key = sheet.label(f"{L.INFO_KEY_COL}{row}").partition(":")
+        if kind != L.KIND_GROUP_FIELD or not key:
+            continue
+        cell = f"B{row}"
+        places[tuple(key.split("."))] = sheet.where(cell)
+        value = _info_value("text" if key == "group" else "raw", sheet.value(cell))
+        if key.startswith("group_facts."):
+            data.setdefault("group_facts", {})
+        if value is not None:
+            _set_path(data, key, value)
 
 
 def _row_keys(sheet: _Sheet, key_col: str, first_row: int) -> list[tuple[int, str, str]]:

@@ -72,6 +72,13 @@ INFO_HEADERS = {"A": "Nội dung", "B": "Giá trị", "C": "Hướng dẫn"}
 INFO_HEADER_ROW = 3
 INFO_FIRST_ROW = 4
 
+# Sets with commune groups: after the fixed fields, one row for the group and one per fact that
+# decides it (the facts come from the set). Column D (hidden) keys them: "nhom_xa:group",
+# "nhom_xa:group_facts.agriculture_share_pct".
+INFO_KEY_COL = "D"
+KIND_GROUP_FIELD = "nhom_xa"
+GROUP_LABEL = "Nhóm xã"
+
 
 def info_row(index: int) -> int:
     return INFO_FIRST_ROW + index

@@ -90,15 +90,26 @@ class Assessment(Schema):
     district: str | None = None  # None where that level does not exist
     province: str | None = None
     year: int = Field(ge=2000, le=2100)
-    criteria_set: str
+    criteria_set: str | None = None  # None: the set covering ``year`` for the unit's kind
     override: str | None = None  # a province's override of the set's targets
     village_set: str | None = None  # defaults to the one the set/override names
+    group: str | None = None  # commune group as classified (sets with commune groups: "1", "2", "3")
+    group_facts: dict[str, Any] = {}  # facts that decide the group; keys are the set's (criteria/groups.py)
     facts: Facts = Facts()
     indicators: dict[str, IndicatorEntry]
     criteria_self_assessment: dict[str, str] = {}  # criterion id → "Đạt"/"Chưa đạt", as typed
     villages: list[VillageAssessment] = []
 
     _ids = field_validator("indicators", mode="before")(lambda cls, v: _entries(v))
+
+    @field_validator("group", mode="before")
+    @classmethod
+    def _group_text(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("nhóm xã ghi bằng số, ví dụ \"1\", \"2\" hoặc \"3\"")
+        if isinstance(value, (int, float)):
+            return str(int(value)) if float(value).is_integer() else str(value)
+        return value
 
     @field_validator("criteria_self_assessment", mode="before")
     @classmethod

@@ -13,6 +13,12 @@ from .dossier_input import DocRef, Photo
 from .validation import Schema
 
 
+def unique_files(files: list[str]) -> list[str]:
+    if len(set(files)) != len(files):
+        raise ValueError("một hồ sơ xã được ghi hai lần")
+    return files
+
+
 class Appraisal(Schema):
     """How the district verified the communes (đoàn thẩm tra)."""
 
@@ -38,9 +44,4 @@ class DistrictDossierInput(Schema):
     distribution: list[str] = Field(default_factory=lambda: ["Như trên"])
     archive: str = "VT"
 
-    @field_validator("communes")
-    @classmethod
-    def _unique(cls, files: list[str]) -> list[str]:
-        if len(set(files)) != len(files):
-            raise ValueError("một hồ sơ xã được ghi hai lần")
-        return files
+    _unique = field_validator("communes")(lambda cls, files: unique_files(files))

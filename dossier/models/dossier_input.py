@@ -128,6 +128,9 @@ class CommuneDossierInput(Schema):
     issuer: Issuer
     place: str
     recipient: str = Field(description="cơ quan nhận hồ sơ, ví dụ 'Ủy ban nhân dân huyện Tam Đường'")
+    through: str | None = Field(None, description="cơ quan tiếp nhận hồ sơ (cơ quan thường trực), nếu có")
+    unit: str | None = Field(None, description="mã đơn vị hành chính (dossier/units): lấy cơ quan ban hành, "
+                                               "địa danh, nơi nhận và người ký từ dữ liệu đơn vị")
     signer: Signer
     legal_bases: list[str] = Field(min_length=1)
     documents: dict[str, DocRef] = Field(default_factory=dict)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -124,15 +125,20 @@ def _shown(value: Any) -> str:
     return f"{text[:SHOWN_CHARS]}… ({length} ký tự)"
 
 
-def problems_from(exc: ValidationError, source: str) -> list[Problem]:
+def problems_from(exc: ValidationError, source: str,
+                  locate: Callable[[tuple[Any, ...], str], str | None] | None = None) -> list[Problem]:
+    """One Problem per error. ``locate(loc, field)`` may name the place of a field
+    itself (e.g. the spreadsheet cell it came from); None falls back to ``source``."""
     out = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         if err["type"] == "invalid_key" and loc:  # the key itself is the last part of loc
             loc, err = loc[:-1] + (loc[-1], "[key]"), {k: v for k, v in err.items() if k != "input"}
         field = _path(loc).strip()
-        where = f"{source}, trường {field}" if field and not field.startswith("(") else \
-            f"{source} {field}".rstrip()
+        where = locate(loc, field) if locate else None
+        if not where:
+            where = f"{source}, trường {field}" if field and not field.startswith("(") else \
+                f"{source} {field}".rstrip()
         out.append(Problem(where, _message(err)))
     return out
 

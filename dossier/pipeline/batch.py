@@ -214,11 +214,12 @@ def _report_files(kind: str, ctx: dict, out_dir: Path, stem: str, converter) -> 
     return [xlsx, docx, pdf]
 
 def build_summary(data_dir: Path, out_root: Path, converter=None) -> list[Path]:
-    """The district summary over every commune of ``data_dir``."""
+    """The summary over every commune of ``data_dir`` (described by its tong-hop.yaml, if any)."""
     from ..criteria import load_folder, summarise
+    from ..criteria.summary import folder_info
     from ..report.context import summary_context
 
-    ctx = summary_context(summarise(load_folder(Path(data_dir) / "communes")))
+    ctx = summary_context(summarise(load_folder(Path(data_dir) / "communes"), folder_info(data_dir)))
     return _report_files("district-summary", ctx, Path(out_root) / SUMMARY_DIR, SUMMARY_DIR, converter)
 
 class _Schedule:

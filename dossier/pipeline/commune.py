@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..compose.commune import Composed, compose_all
+from ..assemble.kinds import DossierKind, load_kind
+from ..compose.commune import Composed, basis_note, compose_all
 from ..compose.facts import CommuneFacts
 from ..load.files import load_mapping
 from ..load.paths import resolve_data_path
@@ -26,14 +27,15 @@ from .result import DOSSIER_PDF, DossierResult
 
 Progress = Callable[[str], None]
 
-# File names of the documents inside the output folder, by dossier part.
-FILE_NAMES = {
-    "to_trinh": "01-to-trinh",
-    "bao_cao_ket_qua": "02-bao-cao-ket-qua",
-    "bao_cao_tong_hop_y_kien": "03-bao-cao-tong-hop-y-kien",
-    "bien_ban_hop": "04-bien-ban-hop",
-    "bao_cao_no_dong_xdcb": "05-bao-cao-no-dong-xdcb",
-}
+
+
+def file_names(kind_name: str) -> dict[str, str]:
+    """Dossier part → file name (without suffix) of its document, from the kind's data."""
+    return {p.key: p.file for p in load_kind(kind_name).documents()}
+
+
+# The 2021-2025 commune dossier's file names (the kind xa-ntm's data).
+FILE_NAMES = file_names("xa-ntm")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class Loaded:
     assessment_file: Path
     annexes: dict[str, list[tuple[Path, str | None]]]
     photos: list[tuple[Path, str]]
+    kind: DossierKind
+    warnings: tuple[str, ...] = ()
 
     def files(self) -> list[Path]:
         return [self.data_file, self.assessment_file, *(p for items in self.annexes.values() for p, _ in items),
@@ -71,19 +75,25 @@ def resolve_attachments(inp, data_file: Path, *, allow_outside: bool = False) ->
 
 def load(data_file: Path, *, allow_outside: bool = False) -> Loaded:
     """Read and check ``ho-so.yaml`` and every path it names; write nothing."""
+    from ..units.fill import fill_from_units
+
     data_file = Path(data_file)
-    inp = validate(CommuneDossierInput, load_mapping(data_file), str(data_file))
+    data = load_mapping(data_file)
+    kind = load_kind(str(data.get("kind", "xa-ntm")))
+    data, warnings = fill_from_units(data, {k: kind.route_to(k) for k in ("recipient", "through")}, str(data_file))
+    inp = validate(CommuneDossierInput, data, str(data_file))
     assessment = resolve_data_path(data_file.parent, inp.assessment, field="assessment", source=str(data_file),
                                    allow_outside=allow_outside)
     annexes, photos = resolve_attachments(inp, data_file, allow_outside=allow_outside)
-    return Loaded(data_file, inp, assessment, annexes, photos)
+    warnings += [n.removeprefix("Ghi chú (cần kiểm tra trước khi ký): ") for n in basis_note(kind)]
+    return Loaded(data_file, inp, assessment, annexes, photos, kind, tuple(warnings))
 
 
 def compose(loaded: Loaded) -> tuple[CommuneFacts, list[Composed]]:
     from ..compose.assessment_facts import facts_for
 
     facts = facts_for(loaded.assessment_file)
-    return facts, compose_all(loaded.input, facts)
+    return facts, compose_all(loaded.input, facts, loaded.kind)
 
 
 def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None,
@@ -95,14 +105,15 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
     out_dir = Path(out_dir)
     result = DossierResult(out_dir / DOSSIER_PDF)
     with staged(out_dir) as stage, own_converter(converter) as conv:
-        pairs = render_documents(documents, [FILE_NAMES[d.key] for d in documents], stage, say)
+        names = {p.key: p.file for p in loaded.kind.documents()}
+        pairs = render_documents(documents, [names[d.key] for d in documents], stage, say)
         say("chuyển sang PDF")
         convert_all(pairs, conv)
         say("ghép hồ sơ")
         assembled = assemble(loaded, facts, documents, pairs, stage / DOSSIER_PDF, draft)
         result.pages = assembled.pages
         result.missing = list(assembled.missing)
-        result.warnings = list(assembled.warnings)
+        result.warnings = [*loaded.warnings, *assembled.warnings]
         result.documents = [out_dir / p.name for pair in pairs for p in pair]
     result.inputs = [*loaded.files(), *template_inputs(documents)]
     return result

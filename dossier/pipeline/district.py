@@ -22,8 +22,24 @@ from .commune import DOSSIER_PDF, DossierResult, Progress, convert_all, own_conv
 from .documents import gather_sources, render_documents, template_inputs
 from .reuse import Built, copy_built
 
-FILE_NAMES = {"to_trinh_huyen": "01-to-trinh-huyen", "bao_cao_tham_tra": "02-bao-cao-tham-tra"}
+FILE_NAMES = commune.file_names("huyen-ntm")
 COMMUNES_DIR = "xa"
+
+
+def build_nested(files: list[Path], cases: list[CommuneCase], stage: Path, result: DossierResult,
+                 inputs: list[Path], *, prebuilt, draft: bool, converter, allow_outside: bool, say) -> list:
+    """Build (or copy, when this run already built it) each commune's dossier into ``stage/xa/``;
+    return the (ho-so.pdf, title) pairs to nest. Inputs and warnings are added to ``result``/``inputs``."""
+    nested = []
+    for file, case in zip(files, cases, strict=True):
+        say(f"hồ sơ {case.facts.unit}")
+        where = stage / COMMUNES_DIR / file.stem.removeprefix("ho-so-")
+        built = copy_built(prebuilt or {}, file, where, draft=draft) or commune.build(
+            file, where, draft=draft, converter=converter, allow_outside=allow_outside)
+        nested.append((built.output, f"Hồ sơ đề nghị của Ủy ban nhân dân {case.facts.unit}"))
+        inputs += built.inputs
+        result.warnings += built.warnings
+    return nested
 
 
 @dataclass(frozen=True)
@@ -65,30 +81,35 @@ def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None
     say = progress or (lambda _msg: None)
     loaded = load(data_file, allow_outside=allow_outside)
     documents = compose_all(loaded.input, loaded.cases)
+    return build_with_nested(loaded.data_file, loaded.commune_files, loaded.cases, [p for p, _ in loaded.photos],
+                             documents, FILE_NAMES, out_dir,
+                             lambda docs, pairs, nested, output: _assemble(loaded, docs, pairs, nested, output, draft),
+                             draft=draft, converter=converter, allow_outside=allow_outside, say=say, prebuilt=prebuilt)
+
+
+def build_with_nested(data_file: Path, files: list[Path], cases: list[CommuneCase], photos: list[Path],
+                      documents, names: Mapping[str, str], out_dir: Path, assemble, *, draft: bool, converter,
+                      allow_outside: bool, say, prebuilt, warnings: tuple[str, ...] = ()) -> DossierResult:
+    """The steps of a dossier that nests communes' dossiers: build them, render and convert its own
+    ``documents`` (file names by part in ``names``), then ``assemble(documents, pairs, nested, output)``."""
     out_dir = Path(out_dir)
     result = DossierResult(out_dir / DOSSIER_PDF)
+    result.warnings += list(warnings)
     inputs: list[Path] = []
     with own_converter(converter) as conv:
         with staged(out_dir) as stage:
-            nested = []
-            for file, case in zip(loaded.commune_files, loaded.cases, strict=True):
-                say(f"hồ sơ {case.facts.unit}")
-                where = stage / COMMUNES_DIR / file.stem.removeprefix("ho-so-")
-                built = copy_built(prebuilt or {}, file, where, draft=draft) or commune.build(
-                    file, where, draft=draft, converter=conv, allow_outside=allow_outside)
-                nested.append((built.output, f"Hồ sơ đề nghị của Ủy ban nhân dân {case.facts.unit}"))
-                inputs += built.inputs
-                result.warnings += built.warnings
-            pairs = render_documents(documents, [FILE_NAMES[d.key] for d in documents], stage, say)
+            nested = build_nested(files, cases, stage, result, inputs, prebuilt=prebuilt,
+                                  draft=draft, converter=conv, allow_outside=allow_outside, say=say)
+            pairs = render_documents(documents, [names[d.key] for d in documents], stage, say)
             say("chuyển sang PDF")
             convert_all(pairs, conv)
             say("ghép hồ sơ")
-            assembled = _assemble(loaded, documents, pairs, nested, stage / DOSSIER_PDF, draft)
+            assembled = assemble(documents, pairs, nested, stage / DOSSIER_PDF)
             result.pages = assembled.pages
             result.missing = list(assembled.missing)
             result.warnings += list(assembled.warnings)
             result.documents = [out_dir / p.name for pair in pairs for p in pair]
-    result.inputs = [loaded.data_file, *inputs, *(p for p, _ in loaded.photos), *template_inputs(documents)]
+    result.inputs = [data_file, *inputs, *photos, *template_inputs(documents)]
     return result
 
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from ..assemble.kinds import available_kinds, load_kind
 from ..errors import Problem, input_error
 from ..load.files import load_mapping
 
-# dossier kind → module of dossier.pipeline exposing build(data_file, out_dir, *, draft, converter,
-# allow_outside, progress) -> DossierResult
-PIPELINES = {
-    "xa-ntm": "commune",
-    "ban-ntm": "village",
-    "huyen-ntm": "district",
-}
-# dossier kind → the field listing the dossier files it nests (built first, then copied in)
-NESTED = {"huyen-ntm": "communes"}
+# A kind's data (dossier/assemble/kinds/*.yaml) names its pipeline: a module of dossier.pipeline
+# exposing build(data_file, out_dir, *, draft, converter, allow_outside, progress) -> DossierResult,
+# and the field listing the dossier files it nests (built first, then copied in).
+PIPELINES = {name: load_kind(name).pipeline for name in available_kinds() if load_kind(name).pipeline}
+NESTED = {name: load_kind(name).nests for name in available_kinds() if load_kind(name).nests}
 
 
 def nested_files(data_file: Path) -> list[Path]:

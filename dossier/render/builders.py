@@ -62,14 +62,25 @@ def resolve_template(ref: str | Path) -> Path:
 
 def prepare(template_ref: str | Path, data_path: Path) -> Job:
     """Load and validate the data for ``template_ref``; nothing is written."""
-    template = resolve_template(template_ref)
-    data = load_mapping(data_path)
+    return prepare_data(template_ref, load_mapping(data_path), str(data_path))
+
+
+def uses_document_schema(template_ref: str | Path, data: dict[str, Any]) -> bool:
+    """Whether ``data`` is validated as an official document for this template."""
+    return str(template_ref) in BUNDLED_DOCX or data.get("kind") in KINDS
+
+
+def prepare_data(template_ref: str | Path, data: dict[str, Any], source: str, *,
+                 template: Path | None = None, validated: OfficialDocument | None = None) -> Job:
+    """Validate already-loaded ``data`` (named ``source`` in messages) for ``template_ref``.
+    ``validated``: the document when the caller has validated ``data`` itself."""
+    template = template or resolve_template(template_ref)
     bundled = str(template_ref) in BUNDLED_DOCX
-    if bundled or data.get("kind") in KINDS:
-        doc = validate(OfficialDocument, data, str(data_path))
+    if validated is not None or uses_document_schema(template_ref, data):
+        doc = validated or validate(OfficialDocument, data, source)
         if bundled and BUNDLED_DOCX.get(doc.kind) != template.name:
             raise input_error(
-                f"Dữ liệu {data_path} là loại '{doc.kind}' nhưng mẫu là '{template_ref}'.",
+                f"Dữ liệu {source} là loại '{doc.kind}' nhưng mẫu là '{template_ref}'.",
                 hint=f"Dùng mẫu '{doc.kind}' hoặc sửa trường kind trong dữ liệu.",
             )
         return Job(template, document_view(doc), doc.subject, " ".join(doc.issuer.name), doc.date)

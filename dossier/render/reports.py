@@ -25,6 +25,9 @@ def _assessment(ctx: dict[str, Any]) -> tuple[OfficialDocument, Any]:
         f"Năm {ctx['year']}, {unit['label']} tự đánh giá theo {ctx['criteria_set']['name']} "
         f"({ctx['criteria_set']['basis']}): {totals['text'].lower()}.",
     ]
+    if ctx.get("group"):
+        body.append(ctx["group"]["text"] + ".")
+    body += [f"Lưu ý: {w}." for w in ctx.get("warnings", ())]
     if ctx["missing"]:
         body.append({"heading": "Các tiêu chí chưa đạt", "content": [{"bullets": [
             f"Tiêu chí số {m['stt']} ({m['name']}): " + "; ".join(m["shortfalls"]) for m in ctx["missing"]
@@ -56,19 +59,25 @@ def _assessment(ctx: dict[str, Any]) -> tuple[OfficialDocument, Any]:
 
 def _summary(ctx: dict[str, Any]) -> tuple[OfficialDocument, Any]:
     totals = ctx["totals"]
+    unit = ctx["unit_word"]
     names = ", ".join(totals["communes_all_met_names"]) or "chưa có"
     body: list[Any] = [
-        f"Tổng hợp kết quả tự đánh giá năm {ctx['year']} của {totals['communes']} xã theo "
+        f"Tổng hợp kết quả tự đánh giá năm {ctx['year']} của {totals['communes']} {unit} theo "
         f"{ctx['criteria_set']['name']} ({ctx['criteria_set']['basis']}):",
         {"bullets": [
             f"{totals['text']}",
-            f"Xã đạt đủ các tiêu chí: {names}",
-            totals["villages_text"],
+            f"{unit.capitalize()} đạt đủ các tiêu chí: {names}",
+            *([totals["villages_text"]] if totals["villages_total"] else []),
+            *[f"{g['text']} (số {unit} đạt từng tiêu chí: xem dòng {g['name']} của bảng)" for g in ctx["groups"]],
         ]},
     ]
+    if ctx["warnings"]:
+        body.append({"heading": "Các điểm cần kiểm tra lại", "content": [{"bullets": list(ctx["warnings"])}]})
     if ctx["unverified_note"]:
         body.append(ctx["unverified_note"])
     body.append("Chi tiết tại bảng tổng hợp dưới đây.")
+    if ctx["info"]:
+        return _summary_document(ctx, body, ctx["info"]), summary_table(ctx)
     where = ctx["district"] or ctx["province"] or ""
     if ctx["district"]:
         issuer = {"superior": f"UBND huyện {ctx['district']}",
@@ -94,6 +103,27 @@ def _summary(ctx: dict[str, Any]) -> tuple[OfficialDocument, Any]:
         "end_mark": False,  # the table follows the text
     }
     return validate(OfficialDocument, data, "báo cáo tổng hợp"), summary_table(ctx)
+
+
+def _summary_document(ctx: dict[str, Any], body: list[Any], info: dict[str, Any]) -> OfficialDocument:
+    """The summary as issued by the body the data names (tong-hop.yaml)."""
+    signer = info["signer"]
+    data = {
+        "kind": "bao-cao",
+        "issuer": {k: v for k, v in info["issuer"].items() if v},
+        "symbol": info["symbol"],
+        "place": info["place"],
+        "year": ctx["year"],
+        "subject": f"Tổng hợp kết quả thực hiện các tiêu chí nông thôn mới năm {ctx['year']} trên địa bàn "
+                   f"{info['area']}",
+        "recipients": info["recipients"],
+        "body": body,
+        "signer": {"authority": signer["authority"], "title": signer["title"], "name": signer["name"] or UNSIGNED},
+        "distribution": info["distribution"] or (["Như trên"] if info["recipients"] else []),
+        "archive": info["archive"],
+        "end_mark": False,  # the table follows the text
+    }
+    return validate(OfficialDocument, data, "báo cáo tổng hợp")
 
 
 BUILDERS = {"assessment": _assessment, "district-summary": _summary}

@@ -39,7 +39,9 @@ from typing import Any
 
 from ..criteria.catalogue import CONFIDENCE_TEXT, CriteriaSet
 from ..criteria.evaluate import CriterionResult, IndicatorResult, UnitResult
+from ..criteria.groups import GroupDecision
 from ..criteria.summary import DistrictSummary
+from .summary_parts import summary_extras
 from ..vntext import vn_number
 
 ASSESSMENT_COLUMNS = ["STT", "Tên tiêu chí", "Nội dung tiêu chí (chỉ tiêu)", "Mức đạt chuẩn",
@@ -64,7 +66,16 @@ def _set_info(cset: CriteriaSet | None) -> dict[str, Any] | None:
                 if cset.override_id else None)
     return {"id": cset.id, "name": cset.display_name, "short_name": cset.short_name,
             "basis": cset.display_basis, "national_name": cset.name, "national_basis": cset.basis,
-            "override": override}
+            "override": override, "period": f"{cset.period[0]}–{cset.period[1]}",
+            "grouped": cset.commune_groups is not None}
+
+
+def _group(decision: GroupDecision | None) -> dict[str, Any] | None:
+    if decision is None:
+        return None
+    return {"id": decision.group_id, "name": decision.group_name, "by": decision.by, "reason": decision.reason,
+            "declared": decision.declared, "derived": decision.derived, "contradiction": decision.contradiction,
+            "text": f"Nhóm xã: {decision.text}"}
 
 
 def _legend() -> list[dict[str, str]]:
@@ -149,6 +160,8 @@ def assessment_context(result: UnitResult) -> dict[str, Any]:
         "missing": [{"stt": c.criterion.id, "name": c.criterion.name,
                      "shortfalls": [i.shortfall for i in c.failing]} for c in result.missing],
         "disagreements": result.disagreements,
+        "group": _group(result.group),
+        "warnings": list(result.warnings),
         "unverified_targets": unverified,
         "unverified_note": _unverified_note(unverified),
         "confidence_legend": _legend(),
@@ -200,4 +213,5 @@ def summary_context(summary: DistrictSummary) -> dict[str, Any]:
         "unverified_targets": summary.unverified_targets,
         "unverified_note": _unverified_note(summary.unverified_targets),
         "confidence_legend": _legend(),
+        **summary_extras(summary, communes),
     }

@@ -84,6 +84,17 @@ class _Validations:
             self.rules[kind] = rule
         self.rules[kind].add(cell)
 
+    def add_list(self, cell: str, choices: list[str], message: str) -> None:
+        """A list rule of its own (choices that come from the set)."""
+        key = "list:" + ",".join(choices)
+        if key not in self.rules:
+            rule = _list_rule(choices, message)()
+            rule.showErrorMessage = True
+            rule.errorTitle = "Giá trị không hợp lệ"
+            self.ws.add_data_validation(rule)
+            self.rules[key] = rule
+        self.rules[key].add(cell)
+
 
 def _list_rule(choices: list[str], message: str):
     return lambda: DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
@@ -153,14 +164,64 @@ def _info_sheet(ws: Worksheet, styles: CellStyles, cset: CriteriaSet, village_se
                 rules.add(kind, f"B{row}")
         if fld.key == "commune.code":
             cell.number_format = "@"
+    if cset.commune_groups is not None:
+        _group_rows(ws, styles, cset, assessment, rules, L.info_row(len(L.INFO_FIELDS)))
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["C"].width = 44
     _protect(ws)
 
 
+def _group_of(cset: CriteriaSet, assessment: Assessment | None) -> str | None:
+    """The commune group of a filled form (its targets are then that group's), None for a blank one."""
+    if assessment is None or cset.commune_groups is None:
+        return None
+    from ..criteria.groups import GroupUndecided, decide, parse_facts
+
+    groups = cset.commune_groups
+    facts, _ = parse_facts(groups, assessment.group_facts)
+    declared = groups.normalise(assessment.group) if assessment.group is not None else None
+    try:
+        return decide(groups, declared, facts).group_id
+    except GroupUndecided:
+        return None
+
+
+def _group_rows(ws: Worksheet, styles: CellStyles, cset: CriteriaSet, assessment: Assessment | None,
+                rules: _Validations, row: int) -> None:
+    """The commune group and the facts that decide it (keyed in the hidden column)."""
+    groups = cset.commune_groups
+    facts = assessment.group_facts if assessment else {}
+    lines = [("group", L.GROUP_LABEL, f"Một trong: {groups.listed}; để trống nếu chỉ ghi các thông tin dưới đây",
+              assessment.group if assessment else None, "group")]
+    for fact in groups.facts:
+        value = facts.get(fact.key)
+        shown = fact.text(value) if value is not None else None
+        hint = {"pct": "Số phần trăm, không kèm dấu %", "flag": "Có hoặc Không",
+                "choice": "Một trong: " + ", ".join(fact.choices)}.get(fact.kind, "")
+        lines.append((f"group_facts.{fact.key}", fact.label, hint,
+                      float(value) if fact.kind in ("pct", "number") and value is not None else shown, fact))
+    for n, (key, label, hint, value, kind) in enumerate(lines):
+        r = row + n
+        ws[f"A{r}"] = label
+        ws[f"C{r}"] = hint
+        ws[f"{L.INFO_KEY_COL}{r}"] = f"{L.KIND_GROUP_FIELD}:{key}"
+        for col in "AC":
+            styles.apply(ws[f"{col}{r}"], TEXT)
+        _input(styles, ws[f"B{r}"], value)
+        if kind == "group":
+            rules.add_list(f"B{r}", sorted(groups.ids, key=lambda g: (len(g), g)), "Chọn nhóm xã.")
+        elif kind.kind == "flag":
+            rules.add("flag", f"B{r}")
+        elif kind.kind == "pct":
+            rules.add("pct", f"B{r}")
+        elif kind.kind == "choice":
+            rules.add_list(f"B{r}", list(kind.choices), hint + ".")
+    ws.column_dimensions[L.INFO_KEY_COL].hidden = True
+
+
 def _table_rows(ws: Worksheet, styles: CellStyles, cset: CriteriaSet, first_row: int, key_col: str,
-                year: int | None, columns: list[str], on_indicator, on_criterion=None) -> int:
+                year: int | None, columns: list[str], on_indicator, on_criterion=None, group: str | None = None) -> int:
     """Write groups / criteria / indicators from ``first_row``; return the next free row."""
     row = first_row
     for group in cset.groups:
@@ -182,7 +243,7 @@ def _table_rows(ws: Worksheet, styles: CellStyles, cset: CriteriaSet, first_row:
             for ind in crit.indicators:
                 ws[f"A{row}"] = ind.id
                 ws[f"C{row}"] = ind.name
-                ws[f"D{row}"] = ind.target.text(ind.unit, year)
+                ws[f"D{row}"] = ind.target.text(ind.unit, year, group)
                 ws[f"{key_col}{row}"] = f"{L.KIND_INDICATOR}:{ind.id}"
                 for col in columns:
                     styles.apply(ws[f"{col}{row}"], TEXT)
@@ -219,7 +280,8 @@ def _criteria_sheet(ws: Worksheet, styles: CellStyles, cset: CriteriaSet, assess
         _input(styles, ws[f"{L.SELF_COL}{row}"], crit_self.get(crit.id))
         rules.add("self", f"{L.SELF_COL}{row}")
 
-    _table_rows(ws, styles, cset, L.FIRST_ROW, L.KEY_COL, year, list(L.CRITERIA_COLUMNS), indicator, criterion)
+    _table_rows(ws, styles, cset, L.FIRST_ROW, L.KEY_COL, year, list(L.CRITERIA_COLUMNS), indicator, criterion,
+                _group_of(cset, assessment))
     for col, width in zip("ABCDEFGH", (7, 24, 52, 16, 16, 14, 36, 20)):
         ws.column_dimensions[col].width = width
     ws.column_dimensions[L.KEY_COL].hidden = True
@@ -287,6 +349,16 @@ def form_workbook(cset: CriteriaSet, village_set: CriteriaSet | None = None, ass
         _village_sheet(wb.create_sheet(L.VILLAGE_SHEET), styles, village_set, assessment, village_columns)
     wb.properties.title = f"Biểu đánh giá tiêu chí – {cset.display_name}"
     return wb
+
+
+def form_set(sets, year: int | None, override: str | None) -> str:
+    """The set of a blank form when none is named: the override's base, else the set covering
+    ``year`` (this year when None) among the default ones."""
+    if override is not None and override in sets.overrides:
+        return sets.overrides[override].base
+    import datetime as dt
+
+    return sets.choose(year or dt.date.today().year, None)
 
 
 def write_form(out: str | os.PathLike[str], set_id: str | None = None, override: str | None = None, *,

@@ -20,6 +20,9 @@ def assessment_text(ctx: dict[str, Any]) -> str:
     unit = ctx["unit"]["label"]
     head = [f"Kết quả đánh giá {unit}" + (f", {ctx['location']}" if ctx["location"] else "") + f" năm {ctx['year']}",
             f"Bộ tiêu chí: {ctx['criteria_set']['name']} ({ctx['criteria_set']['basis']})"]
+    if ctx.get("group"):
+        head.append(ctx["group"]["text"])
+    head += [f"Cảnh báo: {w}" for w in ctx.get("warnings", ())]
     if ctx["sample_data"]:
         head.append(f"({ctx['note'] or 'Dữ liệu mẫu'})")
     missing = {m["stt"]: m for m in ctx["missing"]}
@@ -47,17 +50,27 @@ def assessment_text(ctx: dict[str, Any]) -> str:
 
 
 def summary_text(ctx: dict[str, Any]) -> str:
-    ids = [c["id"] for c in ctx["criteria"]]
+    ids = [c["id"] + m["mark"] for c, m in zip(ctx["criteria"], ctx["criteria_marks"])]
     head = [f"Tổng hợp kết quả thực hiện các tiêu chí nông thôn mới năm {ctx['year']}"
             + (f" – {ctx['location']}" if ctx["location"] else ""),
             f"Bộ tiêu chí: {ctx['criteria_set']['name']}", ""]
-    rows = [[str(c["stt"]), c["name"], *c["cells"], f"{c['met']}/{c['total']}",
-             f"{c['villages_met']}/{c['villages_total']}"] for c in ctx["communes"]]
-    rows.append(["", "Số xã đạt", *[str(c["communes_met"]) for c in ctx["criteria"]], "", ""])
-    lines = head + _table(["STT", "Xã", *ids, "Đạt", "Bản đạt"], rows)
+    grouped = ctx["grouped"]
+    group_col = (lambda c: [c["group"]]) if grouped else (lambda c: [])  # noqa: E731
+    rows = [[str(c["stt"]), c["name"] + (" (!)" if c["flagged"] else ""), *group_col(c), *c["cells"],
+             f"{c['met']}/{c['total']}", f"{c['villages_met']}/{c['villages_total']}"] for c in ctx["communes"]]
+    rows.append(["", f"Số {ctx['unit_word']} đạt", *([""] if grouped else []),
+                 *[str(c["communes_met"]) for c in ctx["criteria"]], "", ""])
+    for g in ctx["groups"]:
+        rows.append(["", f"– {g['name']} ({g['communes']})", g["id"], *map(str, g["criteria_met"]),
+                     f"{g['communes_all_met']}/{g['communes']}", ""])
+    lines = head + _table(["STT", ctx["unit_word"].capitalize(), *(["Nhóm"] if grouped else []), *ids, "Đạt",
+                           "Bản đạt"], rows)
     t = ctx["totals"]
     names = ", ".join(t["communes_all_met_names"]) or "không có"
-    lines += ["", t["text"], f"Các xã đạt đủ tiêu chí: {names}", t["villages_text"]]
+    lines += ["", t["text"], f"Các {ctx['unit_word']} đạt đủ tiêu chí: {names}", t["villages_text"]]
+    if grouped:
+        lines += [f"Theo nhóm: {ctx['groups_text']}"]
     if ctx["unverified_note"]:
-        lines += [ctx["unverified_note"]]
+        lines += [ctx["unverified_note"] + " Tiêu chí có dấu * có chỉ tiêu như vậy."]
+    lines += [f"Cảnh báo (!) {w}" for w in ctx["warnings"]]
     return "\n".join(lines)
