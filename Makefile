@@ -106,6 +106,7 @@ bench: $(SETUP)
 	$(PY) benchmarks/run.py --scale-to 120
 	$(PY) benchmarks/bench_stamp.py
 	$(PY) benchmarks/bench_web_preview.py
+	$(PY) benchmarks/bench_sign.py
 
 clean:
 	rm -rf $(BUILD)

@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from dossier.layout.metrics import text_width_mm
+from dossier.layout.wordml import insert_in_order
 
 BODY = [
     "Căn cứ Công văn số 4316/UBND-KTN ngày 25/10/2024 của UBND tỉnh về việc tăng cường công tác thực hiện "
@@ -157,7 +158,7 @@ def _rule(container, width_mm: float, length_mm: float):
     for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(k), v)
     bdr.append(bottom)
-    ppr.append(bdr)
+    insert_in_order(ppr, bdr)
     return para
 
 
@@ -192,10 +193,10 @@ def _borderless(table) -> None:
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    tbl_pr.append(borders)
+    insert_in_order(tbl_pr, borders)
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    insert_in_order(tbl_pr, layout)
 
 
 def _table(doc, widths):

@@ -220,7 +220,12 @@ def _version(html: str) -> str:
 def test_edit_a_value_reevaluates_and_writes_the_file(client, data):
     page = text(client.get("/xa/na-tam"))
     csrf, version = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1), _version(page)
-    saved = client.post("/xa/na-tam/sua", data={"csrf_token": csrf, "version": version, "v-3.1": "85"})
+    # 3.1 is a rate given by its count pair (703/925 = 76 %): a value that contradicts the pair is
+    # refused beside the field; the clerk edits the count instead and the rate follows from it
+    refused = client.post("/xa/na-tam/sua", data={"csrf_token": csrf, "version": version, "v-3.1": "85"})
+    assert refused.status_code == 400 and "không khớp với tử số/mẫu số" in text(refused)
+    saved = client.post("/xa/na-tam/sua", data={"csrf_token": csrf, "version": version,
+                                                 "v-3.1": "", "n-3.1": "787", "d-3.1": "925"})
     html = text(saved)
     assert saved.status_code == 200 and "Đã lưu" in html
     assert "17/19" in html  # criterion 3 now met
@@ -233,13 +238,14 @@ def test_edit_a_value_reevaluates_and_writes_the_file(client, data):
     written = (data / "communes" / "na-tam.yaml").read_text(encoding="utf-8").splitlines()
     changed = [(a, b) for a, b in zip(original, written) if a != b]
     assert len(written) == len(original) and len(changed) == 1  # comments, layout, every other line kept
-    assert changed[0][1] == changed[0][0].replace("value: 76,", "value: 85,")
+    assert changed[0][1] == changed[0][0].replace("value: 76, numerator: 703,", "numerator: 787,")
 
 
 def test_two_tabs_editing_the_same_commune_see_a_conflict(client, data):
     page = text(client.get("/xa/na-tam"))
     csrf, version = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1), _version(page)
-    first = client.post("/xa/na-tam/sua", data={"csrf_token": csrf, "version": version, "v-3.1": "85"})
+    first = client.post("/xa/na-tam/sua", data={"csrf_token": csrf, "version": version,
+                                                 "v-3.1": "", "n-3.1": "787", "d-3.1": "925"})
     assert first.status_code == 200
     after_first = (data / "communes" / "na-tam.yaml").read_bytes()
     second = client.post("/xa/na-tam/sua", data={"csrf_token": csrf, "version": version, "v-10": "60"})

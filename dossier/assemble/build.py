@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,11 @@ MANIFEST_NAME = "manifest.json"
 MISSING_MARK = "(còn thiếu)"
 LINK_SCHEME = "dossier-page:"
 MAX_FRONT_PASSES = 4
+
+# A step the caller may wrap around every assembly (``dossier build --sign``: dossier.sign.dossier):
+# ``before(spec) -> spec`` sees the sources first (signs the documents, hands back what to merge);
+# ``after(spec, pdf_bytes) -> (pdf_bytes, manifest_extra)`` sees the assembled file before it is published.
+ASSEMBLY_HOOK: ContextVar = ContextVar("dossier_assembly_hook", default=None)
 
 
 @dataclass
@@ -404,7 +410,7 @@ def _assemble_pdf(
 
 
 def _manifest(spec: DossierSpec, kind: DossierKind, parts: list[PartResult], pdf_bytes: bytes, total: int,
-              metadata: dict[str, str], warnings: list[str]) -> bytes:
+              metadata: dict[str, str], warnings: list[str], extra: dict | None = None) -> bytes:
     doc = {
         "dossier": spec.output.name,
         "kind": kind.name,
@@ -427,6 +433,7 @@ def _manifest(spec: DossierSpec, kind: DossierKind, parts: list[PartResult], pdf
             for p in parts
         ],
         "warnings": warnings,
+        **(extra or {}),
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -490,6 +497,9 @@ def assemble_dossier(spec: DossierSpec) -> AssemblyResult:
     """
     kind = load_kind(spec.kind)
     spec.output = Path(spec.output)
+    hook = ASSEMBLY_HOOK.get()
+    if hook is not None:
+        spec = hook.before(spec)
     epoch = spec.epoch()
     readable, missing, bad = _preflight(spec, kind)
     warnings = [str(p) for p in bad]
@@ -501,7 +511,10 @@ def assemble_dossier(spec: DossierSpec) -> AssemblyResult:
             hint="Bổ sung hoặc thay các tệp trên rồi dựng lại; hoặc dùng --draft để dựng bản dự thảo.",
         )
     pdf_bytes, parts, total, metadata = _assemble_pdf(spec, kind, readable, epoch)
-    manifest = _manifest(spec, kind, parts, pdf_bytes, total, metadata, warnings)
+    extra = None
+    if hook is not None:
+        pdf_bytes, extra = hook.after(spec, pdf_bytes)
+    manifest = _manifest(spec, kind, parts, pdf_bytes, total, metadata, warnings, extra)
     manifest_path = spec.output.with_name(MANIFEST_NAME)
     with output_lock(spec.output.parent, timeout=spec.lock_timeout):
         written = _publish([(spec.output, pdf_bytes), (manifest_path, manifest)])

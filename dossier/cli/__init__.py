@@ -26,5 +26,7 @@ COMMANDS = {
     "office": "office",
     "merge-communes": "merge",
     "serve": "serve",
+    "sign": "sign",
+    "verify": "sign",
 }
 main.lazy = {name: f"{__name__}.{module}" for name, module in COMMANDS.items()}

@@ -20,6 +20,7 @@ from docx.table import _Cell, Table
 
 from ..fonts import DOCUMENT_FONT
 from . import profile as P
+from .wordml import get_or_add, insert_in_order, set_child
 
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -32,17 +33,10 @@ _ALIGN = {
 def set_run_fonts(rpr, font: str = DOCUMENT_FONT) -> None:
     """Name the font in every slot (ASCII, high ANSI, East Asian, complex
     script), or LibreOffice falls back to another font for some characters."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = get_or_add(rpr, "rFonts")
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), font)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), "vi-VN")
+    get_or_add(rpr, "lang").set(qn("w:val"), "vi-VN")
 
 
 def new_document(landscape: bool = False) -> DocumentObject:
@@ -126,7 +120,7 @@ def _add_bottom_border(ppr) -> None:
     bottom.set(qn("w:space"), "1")
     bottom.set(qn("w:color"), "000000")
     borders.append(bottom)
-    ppr.append(borders)
+    insert_in_order(ppr, borders)
 
 
 def add_page_numbers(section) -> None:
@@ -148,9 +142,7 @@ def _field(paragraph, instruction: str, placeholder: str, size: float) -> None:
         r = OxmlElement("w:r")
         rpr = OxmlElement("w:rPr")
         set_run_fonts(rpr)
-        sz = OxmlElement("w:sz")
-        sz.set(qn("w:val"), str(int(size * 2)))
-        rpr.append(sz)
+        set_child(rpr, "sz", {"val": str(int(size * 2))})
         r.append(rpr)
         r.append(child)
         paragraph._p.append(r)
@@ -181,20 +173,20 @@ def _fixed_table(doc, widths_mm: list[float], rows: int, border: dict[str, str])
     tbl_pr = table._tbl.tblPr
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    insert_in_order(tbl_pr, layout)
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
         for key, value in border.items():
             el.set(qn(f"w:{key}"), value)
         borders.append(el)
-    tbl_pr.append(borders)
+    insert_in_order(tbl_pr, borders)
     for col, width in zip(table.columns, widths_mm, strict=True):
         col.width = Mm(width)
         for cell in col.cells:
             cell.width = Mm(width)
     for row in table.rows:
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        get_or_add(row._tr.get_or_add_trPr(), "cantSplit")
     return table
 
 
@@ -206,7 +198,7 @@ def layout_table(doc_or_cell, widths_mm: list[float], rows: int = 1) -> Table:
 def grid_table(doc, widths_mm: list[float], rows: int) -> Table:
     """A table with single black borders (criteria tables), header row repeated on each page."""
     table = _fixed_table(doc, widths_mm, rows, {"val": "single", "sz": "4", "color": "000000"})
-    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    get_or_add(table.rows[0]._tr.get_or_add_trPr(), "tblHeader")
     return table
 
 

@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 
 from . import profile as P
 from .docx_blocks import cell_paragraph, layout_table, new_document, paragraph, setup_section
+from .wordml import insert_in_order
 
 
 def _header(doc, with_vv: bool, with_date: bool = True, landscape: bool = False) -> None:
@@ -92,7 +93,7 @@ def _signature_table(doc, landscape: bool = False):
     top.set(qn("w:w"), str(int(P.SIGN_TABLE_TOP_PT * 20)))
     top.set(qn("w:type"), "dxa")
     margins.append(top)
-    table._tbl.tblPr.append(margins)
+    insert_in_order(table._tbl.tblPr, margins)
     return table
 
 

@@ -71,6 +71,7 @@ def _twips(mm: float) -> str:
 
 def _cell(tr, text: str, width_mm: float, span: int, style_id: str, align: str, size: float, bold: bool,
           italic: bool, shaded: bool):
+    # children are appended in schema order (dossier.layout.wordml; tests/test_wordml_order.py checks)
     tc = _el(tr, "tc")
     tc_pr = _el(tc, "tcPr")
     _el(tc_pr, "tcW", w=_twips(width_mm), type="dxa")

@@ -248,7 +248,8 @@ def _put_entries(data: Any, entries) -> None:
         new = {k: _plain(v) for k, v in entry.model_dump(exclude_none=True, exclude_defaults=True).items()}
         old = indicators.get(key)
         if isinstance(old, dict) and _same_rate(old, new):
-            new = {**{k: old[k] for k in ("numerator", "denominator")}, **{k: v for k, v in new.items() if k != "value"}}
+            kept = {k: old[k] for k in ("value", "numerator", "denominator") if k in old}
+            new = {**kept, **{k: v for k, v in new.items() if k != "value"}}
         if isinstance(old, dict):
             for field in [f for f in old if f not in new]:
                 del old[field]
@@ -267,10 +268,14 @@ def _plain(value: Any) -> Any:
 
 
 def _same_rate(old: dict, new: dict) -> bool:
-    """The form gives the rate a count pair (741/925) stands for: keep the pair."""
+    """The form gives the rate a count pair (741/925) stands for: keep the pair (and the value
+    written beside it, which the pair confirms)."""
     try:
         rate = float(old["numerator"]) / float(old["denominator"]) * 100
-        return "value" in new and abs(rate - float(new["value"])) < 0.01
+        if "value" not in new:
+            return False
+        # the form shows the value written beside the pair (64.2 for 594/925), else the rate
+        return new["value"] == old.get("value") or abs(rate - float(new["value"])) <= 0.05
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         return False
 

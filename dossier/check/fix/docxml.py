@@ -10,6 +10,7 @@ import re
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from ...layout.wordml import RANKS, insert_in_order
 from ..view import Block, clean
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -81,11 +82,15 @@ def text_runs(p) -> list:
 
 
 def child(parent, name: str, first: bool = True):
-    """The child ``w:name`` of ``parent``, created (first or last) when missing."""
+    """The child ``w:name`` of ``parent``, created when missing: in its schema
+    place in a property element (:mod:`dossier.layout.wordml`), elsewhere first
+    or last."""
     el = parent.find(qn(f"w:{name}"))
     if el is None:
         el = OxmlElement(f"w:{name}")
-        if first:
+        if parent.tag.split("}")[-1] in RANKS:
+            insert_in_order(parent, el)
+        elif first:
             parent.insert(0, el)
         else:
             parent.append(el)
@@ -94,40 +99,6 @@ def child(parent, name: str, first: bool = True):
 
 def rpr(r):
     return child(r, "rPr")
-
-
-# CT_RPr child order (ECMA-376 17.3.2.28), so inserted elements stay valid for Word.
-_RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
-              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
-              "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
-              "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"]
-
-
-def set_child(parent, name: str, attrs: dict[str, str] | None, order: list[str] = _RPR_ORDER):
-    """Set (attrs) or remove (None) the child ``w:name`` of an rPr-like element, in schema order."""
-    tag = qn(f"w:{name}")
-    el = parent.find(tag)
-    if attrs is None:
-        if el is not None:
-            parent.remove(el)
-        return None
-    if el is None:
-        el = OxmlElement(f"w:{name}")
-        rank = order.index(name) if name in order else len(order)
-        after = None
-        for child in parent:
-            local = child.tag.split("}")[-1]
-            if local in order and order.index(local) < rank:
-                after = child
-        if after is None:
-            parent.insert(0, el)
-        else:
-            after.addnext(el)
-    for key in list(el.attrib):
-        del el.attrib[key]
-    for key, value in attrs.items():
-        el.set(qn(f"w:{key}"), value)
-    return el
 
 
 # --- text edits -----------------------------------------------------------

@@ -214,19 +214,14 @@ def fix_type_name_alignment(ctx: FixContext) -> bool:
     b = ctx.anatomy.ten_loai
     if b is None or b.align in (None, "center") or str(element("ten_loai").align) != "center":
         return False
-    from .docxml import child, set_child
+    from ...layout.wordml import set_child
+    from .docxml import child
 
     changed = False
     for p in ctx.paragraphs_of([b]):
-        set_child(child(p, "pPr"), "jc", {"val": "center"}, order=_PPR_ORDER)
+        set_child(child(p, "pPr"), "jc", {"val": "center"})
         changed = True
     if changed:
         ctx.change("ten_loai.style", str(element("ten_loai").label), "canh giữa", "định dạng đoạn", b)
     return changed
 
-
-_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
-              "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]

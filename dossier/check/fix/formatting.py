@@ -19,8 +19,9 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 
 from ...layout import profile as P
+from ...layout.wordml import set_child
 from ..docx_styles import StyleSheet
-from .docxml import W, body_paragraphs, child, rpr, set_child, text_runs
+from .docxml import W, body_paragraphs, child, rpr, text_runs
 
 # A wanted value from the current one: the new value, or None when it is right.
 Want = Callable[[object], object]

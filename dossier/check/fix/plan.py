@@ -121,7 +121,8 @@ def _page_number_size(ctx: FixContext) -> bool:
 
     from ...layout import profile as P
     from ...layout.rules import size_range
-    from .docxml import W, rpr, set_child
+    from ...layout.wordml import set_child
+    from .docxml import W, rpr
 
     rng = size_range("page_number")
     target = P.ELEMENTS["page_number"].size
