@@ -73,7 +73,7 @@ district: $(addprefix $(STAMPS)/,$(DISTRICT_UNITS))
 $(STAMPS)/huyen-%: $(DATA_DIR)/ho-so-huyen-%.yaml | $(SETUP) $(addprefix $(STAMPS)/,$(COMMUNES))
 	$(DOSSIER) batch $(DATA_DIR) --only huyen-$* -o $(BUILD) -j 1 --depfile $@.d --stamp $@
 
-$(STAMPS)/tinh-%: $(DATA_DIR)/ho-so-tinh-%.yaml | $(SETUP)
+$(STAMPS)/tinh-%: $(DATA_DIR)/ho-so-tinh-%.yaml | $(SETUP) $(addprefix $(STAMPS)/,$(COMMUNES))
 	$(DOSSIER) batch $(DATA_DIR) --only tinh-$* -o $(BUILD) -j 1 --depfile $@.d --stamp $@
 
 -include $(wildcard $(STAMPS)/*.d)
