@@ -108,6 +108,13 @@ def requested() -> int | None:
     return _requested
 
 
+def consume() -> int | None:
+    """Take the stop asked for as done (a server, whose normal end is a stop) and return it."""
+    global _requested
+    signum, _requested = _requested, None
+    return signum
+
+
 def checkpoint() -> None:
     """A safe point: raise the stop asked for, if any (in any thread)."""
     if _requested is not None:

@@ -186,3 +186,74 @@ def test_a_signal_at_any_point_of_a_build_prints_only_the_message(good, tmp_path
     sig = signal.SIGTERM if int(delay * 10) % 2 else signal.SIGINT
     proc.send_signal(sig)
     assert_only_the_message(proc, lines, sig, target, before, tmp_path)
+
+
+# ---------------------------------------------------------------- a server ends by a stop
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_ends_dossier_serve_cleanly(tmp_path, sig):
+    """The handler only records the stop; the server's loop is asked to end, and a
+    server stopped that way exits 0 with its own message, no traceback."""
+    import threading
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "DOSSIER_OFFICE_IDLE": "0",
+           "DOSSIER_RUNTIME_DIR": str(tmp_path / "run")}
+    proc = subprocess.Popen([sys.executable, "-m", "dossier", "serve", str(tmp_path), "--no-browser", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    try:
+        wait_for(lines, "Nhấn Ctrl+C", timeout=60)
+        proc.send_signal(sig)
+        code = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    stderr = proc.stderr.read()
+    assert code == 0, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+    assert any("Đã dừng máy chủ." in line for line in lines)
+
+
+def test_ctrl_c_ends_a_preview_watch_at_its_next_poll(tmp_path):
+    """`dossier preview --watch` ends on Ctrl-C (its normal end), though the handler raises nothing."""
+    import threading
+
+    from dossier import preview as lib
+
+    bad = tmp_path / "hong.yaml"
+    bad.write_text("subject: [\n", encoding="utf-8")
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    start = time.monotonic()
+    with signals.installed():
+        timer.start()
+        count = lib.watch("cong-van", bad, tmp_path / "x.pdf", report=lambda _e: None, timeout=30,
+                          interval=0.05, convert=lambda src, dst: None)
+        assert signals.requested() is None  # taken as the watch's end, not left for a checkpoint
+    assert count == 1 and time.monotonic() - start < 10
+
+
+def test_a_build_waiting_for_the_folder_lock_stops_on_request(tmp_path):
+    import threading
+
+    from dossier.staging import locked
+
+    target = tmp_path / "kq"
+    with locked(target):  # another build holds the folder
+        timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGTERM))
+        with signals.installed():
+            timer.start()
+            start = time.monotonic()
+            result = {}
+
+            def wait_in_thread():
+                try:
+                    with locked(target):
+                        result["got"] = True
+                except KeyboardInterrupt as exc:
+                    result["stop"] = exc
+
+            waiter = threading.Thread(target=wait_in_thread)
+            waiter.start()
+            waiter.join(timeout=10)
+    assert isinstance(result.get("stop"), signals.Terminated) and time.monotonic() - start < 10
