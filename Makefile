@@ -79,20 +79,24 @@ $(STAMPS)/tinh-%: $(DATA_DIR)/ho-so-tinh-%.yaml | $(SETUP) $(addprefix $(STAMPS)
 -include $(wildcard $(STAMPS)/*.d)
 
 # --- district-wide outputs ------------------------------------------------------------------
+# (an output whose bytes did not change is not rewritten: `touch $@` tells make it is up to date)
 summary: $(BUILD)/tong-hop/tong-hop.pdf
 
 $(BUILD)/tong-hop/tong-hop.pdf: $(COMMUNE_FILES) templates/bang-tong-hop.docx | $(SETUP)
 	$(DOSSIER) batch $(DATA_DIR) -o $(BUILD) --summary-only
+	@touch $@
 
 villages: $(BUILD)/ban-ntm/danh-sach-ban.xlsx
 
 $(BUILD)/ban-ntm/danh-sach-ban.xlsx: $(COMMUNE_FILES) $(PLAN_SETTINGS) | $(SETUP)
 	$(DOSSIER) villages $(DATA_DIR)/communes --settings $(PLAN_SETTINGS) -o $@
+	@touch $@
 
 plans: $(BUILD)/ke-hoach-2025/tong-hop-ke-hoach.pdf
 
 $(BUILD)/ke-hoach-2025/tong-hop-ke-hoach.pdf: $(COMMUNE_FILES) $(PLAN_SETTINGS) $(wildcard templates/*.docx) | $(SETUP)
 	$(DOSSIER) plans $(DATA_DIR)/communes --settings $(PLAN_SETTINGS) -o $(BUILD)/ke-hoach-2025
+	@touch $@
 
 # --- previews and benchmarks --------------------------------------------------------------
 preview: $(SETUP)
