@@ -177,13 +177,19 @@ def test_a_signal_during_garbage_collection_prints_only_the_message(good, tmp_pa
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("delay", [0.3, 1.0, 2.0, 3.5, 5.0])
-def test_a_signal_at_any_point_of_a_build_prints_only_the_message(good, tmp_path, delay):  # noqa: F811
+@pytest.mark.parametrize("stage, delay, sig", [
+    ("soạn 01", 0.0, signal.SIGTERM),  # reading the data, filling the first document
+    ("soạn 04", 0.05, signal.SIGINT),
+    ("chuyển sang PDF", 0.3, signal.SIGTERM),  # LibreOffice converting, threads waiting on it
+    ("chuyển sang PDF", 1.0, signal.SIGINT),
+    ("ghép hồ sơ", 0.3, signal.SIGTERM),  # assembling: WeasyPrint pages, the font merge
+])
+def test_a_signal_at_any_point_of_a_build_prints_only_the_message(good, tmp_path, stage, delay, sig):  # noqa: F811
     data, target, before = previous_output(good, tmp_path)
     edit(data, photos_times(6))  # a longer assembly: every delay lands before the publish
     proc, lines = start(data, target)
+    wait_for(lines, stage)
     time.sleep(delay)
-    sig = signal.SIGTERM if int(delay * 10) % 2 else signal.SIGINT
     proc.send_signal(sig)
     assert_only_the_message(proc, lines, sig, target, before, tmp_path)
 
