@@ -109,6 +109,7 @@ bench: $(SETUP)
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/run.py --scale-to 120
 	$(PY) benchmarks/bench_stamp.py
+	$(PY) benchmarks/bench_check.py
 	$(PY) benchmarks/bench_web_preview.py
 	$(PY) benchmarks/bench_sign.py
 

@@ -4,8 +4,8 @@
 Readers (:mod:`.docx_reader`, :mod:`.pdf_reader`) turn a file into a neutral
 :class:`~.view.DocumentView`; :mod:`.recognise` names the elements of the
 form; the checks registered in :mod:`.registry` (modules ``checks_*``, run by
-:mod:`.engine`) report
-findings whose severity comes from ``dossier/layout/decree30.yaml``.
+:mod:`.engine`) report findings whose severity comes from
+``dossier/layout/decree30.yaml``.
 """
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import input_error
-from .recognise import Anatomy, recognise
+from .recognise import Anatomy
 from .registry import Finding
 from .report import Report
 from .view import DocumentView
 
 __all__ = ["Anatomy", "DocumentView", "Finding", "Report", "check_file", "check_path", "check_view", "read"]
-
-PARTY_NOTE = ("Văn bản của Đảng (Đảng Cộng sản Việt Nam) trình bày theo hướng dẫn riêng của Văn phòng Trung ương "
-              "Đảng, không kiểm tra theo Nghị định 30/2020/NĐ-CP.")
 
 
 def read(path: Path) -> DocumentView:
@@ -47,20 +44,10 @@ def read(path: Path) -> DocumentView:
 
 
 def check_view(view: DocumentView) -> Report:
-    anatomy = recognise(view)
-    if anatomy.party:
-        return Report(view.path, view.source, "party", [], [PARTY_NOTE])
-    from .engine import run_checks
+    """Check a document view (see :func:`.engine.check_view`)."""
+    from .engine import check_view as run
 
-    findings, notes = run_checks(view, anatomy)
-    notes = list(view.notes) + notes
-    if view.source == "docx" and view.page_count and view.page_count > 1:
-        notes.append("Số trang của tệp .docx là ước lượng; kiểm tra tệp PDF để có vị trí chính xác.")
-    if view.source == "pdf":
-        notes.append("Lề trang của tệp PDF được suy ra từ vị trí chữ.")
-    order = {"error": 0, "warning": 1}
-    findings.sort(key=lambda f: (f.page or 0, order[f.severity]))
-    return Report(view.path, view.source, anatomy.kind, findings, notes)
+    return run(view)
 
 
 def check_file(path: Path) -> Report:

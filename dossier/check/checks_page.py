@@ -46,7 +46,8 @@ def margins(ctx: Context) -> None:
                 # inside the minimum margin is certain; more room is not
                 if value < rng.min - tol:
                     ctx.report("page.margins", f"chữ cách mép {SIDE_VI[side]} {num(value)} mm",
-                               f"lề {SIDE_VI[side]} {rng} mm (sai số {num(tol)} mm)", page=page, position=p.label)
+                               f"lề {SIDE_VI[side]} {rng} mm (sai số {num(tol)} mm)", page=page, position=p.label,
+                               severity="warning" if p.landscape else None)  # as in a DOCX: landscape unspecified
                 elif side in ("left", "right") and value > rng.max + 2.0 and _has_full_lines(ctx, p.first_page):
                     ctx.report("page.margins", f"chữ cách mép {SIDE_VI[side]} {num(value)} mm",
                                f"lề {SIDE_VI[side]} {rng} mm", page=page, position=p.label, severity="warning")
@@ -69,9 +70,15 @@ def _has_full_lines(ctx: Context, page: int | None) -> bool:
     return any(b.page == page and b.align == "justify" for b in ctx.view.blocks)
 
 
+def _font_key(name: str) -> str:
+    """A font name without separators: 'Liberation-Serif', 'Times New Roman,Bold' and
+    'TimesNewRomanPSMT' compare by their letters."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
 def _font_ok_pdf(name: str) -> bool:
-    key = re.sub(r"[\s_]", "", name).lower()
-    return any(key.startswith(a.lower()) for a in rules().font.pdf_accepted)
+    key = _font_key(name)
+    return any(key.startswith(_font_key(a)) for a in rules().font.pdf_accepted)
 
 
 @check("font.family")
@@ -80,7 +87,7 @@ def fonts(ctx: Context) -> None:
     if ctx.view.source == "pdf":
         bad = {f: n for f, n in ctx.view.fonts.items() if not _font_ok_pdf(f)}
     else:
-        bad = {f: n for f, n in ctx.view.fonts.items() if f.strip().lower() != family.lower()}
+        bad = {f: n for f, n in ctx.view.fonts.items() if _font_key(f) != _font_key(family)}
     if bad:
         listing = ", ".join(f"{f} ({n} ký tự)" for f, n in sorted(bad.items(), key=lambda x: -x[1])[:4])
         first = next((b for b in ctx.view.blocks if any(s.font in bad for s in b.visible())), None)
@@ -126,6 +133,10 @@ def page_numbers(ctx: Context) -> None:
             found = "số trang không canh giữa" if m.offset_mm is None else f"số trang lệch {num(abs(m.offset_mm))} mm so với giữa trang"
             ctx.report("page_number.position", found, "số trang canh giữa theo chiều ngang trong lề trên",
                        page=page, position=m.label)
+        if m.where == "top" and m.edge_mm is not None and m.edge_mm < float(rules().page_number.min_edge_mm):
+            ctx.report("page_number.position", f"số trang sát mép trên tờ giấy (cách mép {num(max(m.edge_mm, 0.0))} mm)",
+                       "số trang nằm trong phần lề trên, cách mép giấy khoảng "
+                       f"{num(float(rules().page_number.header_distance_mm.usual))} mm", page=page, position=m.label)
         if m.size is not None and not rng.contains(m.size, 0.26):
             ctx.report("page_number.size", f"số trang cỡ {num(m.size)} pt", f"cỡ chữ {rng} pt", page=page,
                        position=m.label)

@@ -42,6 +42,7 @@ class Drawn:
     x_align: str | None = None  # left | center | right (instead of an offset)
     y_from: str = "paragraph"
     y_mm: float | None = None  # offset of the line below the top of y_from
+    how: str = "đường kẻ vẽ"  # how the report names it (Vietnamese)
 
 
 def in_fallback(el, stop) -> bool:

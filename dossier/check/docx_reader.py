@@ -32,6 +32,9 @@ PAGE_FIELD = re.compile(r"^\s*PAGE\b")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 LOOK_BACK = 40  # blocks searched for the text a drawn rule is under
+_SO_LABEL = re.compile(r"^\s*S[ốo]\s*:?\s*$")
+_UNDERSCORES = re.compile(r"^_{5,}$")
+_LEAD_SPACES = re.compile(r"^[ \u00a0]{12,}\S")
 _ALIGN = {"both": "justify", "distribute": "justify", "center": "center", "right": "right", "end": "right",
           "left": "left", "start": "left"}
 
@@ -229,6 +232,13 @@ class _Reader:
         left = props["left_indent_mm"] or 0.0
         right = props["right_indent_mm"] or 0.0
         nonempty = [seg for seg in segments if any(s.text.strip() for s in seg)]
+        if len(nonempty) >= 2 and _SO_LABEL.match("".join(s.text for s in nonempty[0])):
+            # "Số:<tab>/BC-UBND": the blank left for the number is a tab, not a new column
+            nonempty[:2] = [nonempty[0] + [Span(" ", nonempty[0][-1].font, nonempty[0][-1].size)] + nonempty[1]]
+        typed = "".join(s.text for seg in nonempty for s in seg).strip()
+        if len(nonempty) == 1 and _UNDERSCORES.match(typed):
+            drawn.append(_typed_rule(typed, nonempty[0]))  # a line of underscores prints as a rule
+            nonempty = []
         height = self._estimate_height(nonempty, props, container_w)
         self._advance(height)
         page = self.page
@@ -246,6 +256,8 @@ class _Reader:
                 seg_side = "left" if k == 0 else "right" if k == len(nonempty) - 1 else "full"
             elif starts_with_tab and side == "full" and tab_to > 0.3 * container_w:
                 seg_side = "right"
+            elif side == "full" and _LEAD_SPACES.match("".join(s.text for s in seg)):
+                seg_side = "right"  # pushed right with spaces, as clerks place a signature block
             else:
                 seg_side = side
             block = Block(
@@ -288,7 +300,7 @@ class _Reader:
                 centre = (mark.x0_mm + mark.x1_mm) / 2
                 target = next((b for b in new if self.spans_x[id(b)][0] - 1 <= centre <= self.spans_x[id(b)][1] + 1), new[-1])
                 target.rule_below = target.rule_below or mark
-        self._after_paragraph(pprs, page_break_after)
+        self._after_paragraph(pprs, page_break_after, p)
         return height
 
     def _rule_mark(self, d: Drawn, x0: float, container_w: float, props: dict) -> RuleMark:
@@ -312,7 +324,7 @@ class _Reader:
                 start = base + width - d.length_mm
             else:
                 start = base
-        return RuleMark(d.length_mm, "đường kẻ vẽ", start, start + d.length_mm)
+        return RuleMark(d.length_mm, d.how, start, start + d.length_mm)
 
     def _in_body(self, x0: float) -> bool:
         return abs(x0) < 0.01
@@ -339,9 +351,21 @@ class _Reader:
             return props["line_spacing_pt"] * PT_MM
         return size * 1.15 * PT_MM
 
-    def _after_paragraph(self, pprs, page_break_after: bool) -> None:
+    def _after_paragraph(self, pprs, page_break_after: bool, p=None) -> None:
+        sect = p.find(f"{W}pPr/{W}sectPr") if p is not None else None
+        if sect is not None:  # this paragraph ends a section: what follows is laid out by the next one
+            self.section_index += 1
+            if (self._section_type(self.section_index) or "nextPage") != "continuous":
+                page_break_after = True
         if page_break_after and not self.rendered_breaks:
             self._new_page()
+
+    def _section_type(self, index: int) -> str | None:
+        """w:type of section ``index`` (it says how that section starts)."""
+        if index >= len(self.sections):
+            return None
+        el = self.sections[index]._sectPr.find(f"{W}type")
+        return el.get(qn("w:val")) if el is not None else None
 
     def _span_format(self, run, p) -> Span:
         chain = self.sheet.run_rprs(run if run.tag == f"{W}r" else None, p)
@@ -447,11 +471,13 @@ class _Reader:
                 if found is None:
                     continue
                 size, centred = found
+                distance = s.header_distance if where == "top" else s.footer_distance
+                edge = distance * EMU_MM if distance is not None else None
                 if scope == "first" or not title_pg:
                     if i == 0:
-                        marks.append(PageNumberMark(1, where, "", size, centred, label=label))
+                        marks.append(PageNumberMark(1, where, "", size, centred, label=label, edge_mm=edge))
                 if scope == "others":
-                    marks.append(PageNumberMark(None, where, "", size, centred, label=label))
+                    marks.append(PageNumberMark(None, where, "", size, centred, label=label, edge_mm=edge))
         return marks, True
 
     def _page_field(self, element) -> tuple[float | None, bool] | None:
@@ -552,3 +578,11 @@ def _default_tab_mm(doc) -> float:
     except Exception:  # noqa: BLE001 - a file without settings.xml
         el = None
     return (twips_mm(el.get(qn("w:val"))) or 12.7) if el is not None else 12.7
+
+
+def _typed_rule(text: str, spans: list[Span]) -> Drawn:
+    """A paragraph of underscores, as wide as its glyphs print."""
+    from ..layout.metrics import text_width_mm
+
+    size = next((sp.size for sp in spans if sp.size), 13.0)
+    return Drawn(text_width_mm(text, size), inline=True, how="dòng gạch dưới (_) gõ tay")

@@ -49,7 +49,7 @@ def check_dossier(path: Path, manifest: dict) -> list[Report]:
     import pikepdf
 
     from ..assemble.stamp import unstamp
-    from . import check_view
+    from .engine import check_view
     from .pdf_reader import read_pdf
 
     reports = []

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import input_error
+from .pdf_chars import open_pdf, page_content, ruled_tables
 from .view import Block, DocumentView, PageNumberMark, PageSetup, RuleMark, Span, clean
 
 PT_MM = 25.4 / 72
@@ -50,10 +51,14 @@ class _Line:
         sizes = [w["size"] for w in self.words]
         self.size = max(set(sizes), key=sizes.count)
         spans: list[Span] = []
+        own = [w for w in self.words if not w.get("stamp")]
         for k, w in enumerate(self.words):
             name = font_family(w.get("fontname", ""))
-            span = Span(w["text"], name, round(float(w["size"]) * 2) / 2, bool(_BOLD.search(name)),
-                        bool(_ITALIC.search(name)), False, w.get("colour"))
+            style = name
+            if w.get("stamp") and own:  # a stamped number or day takes the style of the line it fills in
+                style = font_family(min(own, key=lambda o: abs(o["x0"] - w["x0"])).get("fontname", ""))
+            span = Span(w["text"], name, round(float(w["size"]) * 2) / 2, bool(_BOLD.search(style)),
+                        bool(_ITALIC.search(style)), False, w.get("colour"))
             if k:
                 spans.append(Span(" ", name, span.size, span.bold, span.italic))
             spans.append(span)
@@ -65,60 +70,74 @@ class _Line:
         return clean("".join(s.text for s in self.spans))
 
 
-def _ruled_tables(page) -> list[tuple[float, float, float, float]]:
-    if len(page.rects) + len(page.lines) < 8:
-        return []
-    try:
-        return [t.bbox for t in page.find_tables()]
-    except Exception:  # noqa: BLE001 - table finding is a heuristic; never fail the check on it
-        return []
-
-
 def _inside(line, box: tuple[float, float, float, float], slack: float = 1.0) -> bool:
     x0, top, x1, bottom = box
     return line.x0 >= x0 - slack and line.x1 <= x1 + slack and line.top >= top - slack and line.bottom <= bottom + slack
 
 
+SCAN_NOTE = ("Tệp PDF {path} là bản quét (ảnh chụp các trang, lớp chữ nhận dạng tự động OCR nằm ẩn bên dưới), "
+             "nên không kiểm tra được thể thức: vị trí, cỡ chữ và phông của lớp OCR không phải của văn bản.")
+UNREADABLE_SHARE = 0.05  # more unreadable characters than this: the text is not checked
+
+
 def read_pdf(path: Path | str, data: bytes | None = None) -> DocumentView:
     """Read ``path`` (or ``data``, a PDF in memory that ``path`` only names in messages)."""
+    from .pdf_fonts import repair
+
     try:
-        import io
-
-        import pdfplumber
-
-        pdf = pdfplumber.open(io.BytesIO(data) if data is not None else str(path))
+        raw = data if data is not None else Path(path).read_bytes()
+        fixed = repair(raw)
+        pdf = open_pdf(fixed.data)
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for a bad file
         raise input_error(
             f"Không đọc được tệp {path}: đây không phải tệp PDF hợp lệ hoặc tệp đã bị hỏng.",
             hint="Xuất lại tệp PDF từ Word hoặc LibreOffice.",
         ) from exc
+    if fixed.ocr_pages and fixed.ocr_pages * 2 >= fixed.pages:
+        pdf.close()
+        raise input_error(SCAN_NOTE.format(path=path),
+                          hint="Kiểm tra tệp .docx gốc, hoặc tệp PDF xuất trực tiếp từ Word/LibreOffice.")
     try:
-        with pdf:
-            return _read(pdf, path)
+        return _read(pdf, path, fixed.unreadable_fonts, fixed.stamp_fonts)
     except Exception as exc:  # noqa: BLE001
         from ..errors import DossierError
 
         if isinstance(exc, DossierError):
             raise
         raise input_error(f"Không đọc được nội dung tệp PDF {path} ({type(exc).__name__}).") from exc
+    finally:
+        pdf.close()
 
 
-def _read(pdf, path: Path) -> DocumentView:
+def _read(pdf, path: Path, unreadable_fonts: set[str] | None = None,
+          stamp_fonts: set[str] | None = None) -> DocumentView:
     blocks: list[Block] = []
     pages: list[PageSetup] = []
     marks: list[PageNumberMark] = []
     fonts: dict[str, int] = {}
     colours: dict[str, int] = {}
-    if not pdf.pages:
+    unreadable = total = 0
+    if not len(pdf):
         raise input_error(f"Tệp PDF {path} không có trang nào.")
-    for number, page in enumerate(pdf.pages, 1):
-        width_mm, height_mm = float(page.width) * PT_MM, float(page.height) * PT_MM
-        words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, x_tolerance=1.5,
-                                   use_text_flow=False)
-        _colour_words(page, words, colours)
+    for number in range(1, len(pdf) + 1):
+        page = pdf[number - 1]
+        found = page_content(page)
+        page.close()
+        width_mm, height_mm = found.width * PT_MM, found.height * PT_MM
+        words = found.words
         for w in words:
-            name = font_family(w["fontname"])
-            fonts[name] = fonts.get(name, 0) + len(w["text"])
+            w["stamp"] = w["fontname"] in (stamp_fonts or ())
+            if w["colour"]:
+                colours[w["colour"]] = colours.get(w["colour"], 0) + len(w["text"])
+        for w in words:
+            for fontname, n in w["fonts"].items():
+                name = font_family(fontname)
+                fonts[name] = fonts.get(name, 0) + n
+                total += n
+                if unreadable_fonts and fontname in unreadable_fonts:
+                    unreadable += n
+            if "(cid:" in w["text"]:
+                unreadable += w["text"].count("(cid:")
         lines = _lines(words, number)
         numbers = [ln for ln in lines if PAGE_NUMBER.match(ln.text) and
                    (ln.bottom * PT_MM < 20.0 or ln.top * PT_MM > height_mm - 20.0)]
@@ -127,6 +146,7 @@ def _read(pdf, path: Path) -> DocumentView:
             marks.append(PageNumberMark(
                 page=number, where="top" if ln.top * PT_MM < height_mm / 2 else "bottom", text=ln.text,
                 size=ln.size, offset_mm=centre - width_mm / 2, label=f"trang {number}",
+                edge_mm=ln.top * PT_MM if ln.top * PT_MM < height_mm / 2 else height_mm - ln.bottom * PT_MM,
             ))
         content = [ln for ln in lines if ln not in numbers]
         margins: dict[str, float | None] = {"top": None, "bottom": None, "left": None, "right": None}
@@ -134,19 +154,19 @@ def _read(pdf, path: Path) -> DocumentView:
             margins = {
                 "top": min(ln.top for ln in content) * PT_MM,
                 "bottom": height_mm - max(ln.bottom for ln in content) * PT_MM,
-                "left": min(ln.x0 for ln in content) * PT_MM,
-                "right": width_mm - max(ln.x1 for ln in content) * PT_MM,
+                "left": _edge([ln.x0 for ln in content], lowest=True) * PT_MM,
+                "right": width_mm - _edge([ln.x1 for ln in content], lowest=False) * PT_MM,
             }
         pages.append(PageSetup(number, width_mm, height_mm, margins, margins_estimated=True, label=f"trang {number}",
-                               has_grid_table=bool(page.rects) and len(page.rects) > 12))
+                               has_grid_table=found.paths > 12))
         text_left = margins["left"] or 30.0
         text_right = width_mm - (margins["right"] or 15.0)
         # Text inside ruled tables (criteria tables, matrices) is table content, not body
         # paragraphs; the header and signature tables are borderless and stay.
-        grids = _ruled_tables(page)
+        grids = ruled_tables(found)
         prose = [ln for ln in content if not any(_inside(ln, box) for box in grids)]
         page_blocks = _paragraphs(prose, number, text_left, text_right, width_mm)
-        _attach_rules(page, page_blocks)
+        _attach_rules(found.hlines, page_blocks)
         for b in page_blocks:
             b.index = len(blocks)
             blocks.append(b)
@@ -155,42 +175,57 @@ def _read(pdf, path: Path) -> DocumentView:
             f"Tệp PDF {path} không có lớp chữ (có thể là bản quét), nên không kiểm tra được thể thức.",
             hint="Kiểm tra tệp .docx gốc, hoặc tệp PDF xuất trực tiếp từ Word/LibreOffice.",
         )
-    return DocumentView(
+    view = DocumentView(
         source="pdf", path=str(path), blocks=blocks, pages=pages, page_count=len(pages), page_numbers=marks,
         fonts=fonts, colours=colours,
     )
+    if total and unreadable > UNREADABLE_SHARE * total:
+        view.text_unreadable = True
+        names = ", ".join(sorted({font_family(f) for f in unreadable_fonts or ()})) or "một số phông"
+        view.notes.append(
+            f"Lớp chữ của tệp không đọc được ({unreadable} trong {total} ký tự): phông {names} được nhúng "
+            "không kèm bảng mã Unicode (thường gặp khi tệp đã qua Ghostscript), nên chữ trích ra không phải chữ "
+            "in trên trang. Chỉ kiểm tra khổ giấy, lề, phông chữ và số trang; hãy kiểm tra tệp .docx gốc "
+            "hoặc tệp PDF xuất trực tiếp từ Word.")
+    return view
 
 
-def _colour_words(page, words: list[dict], colours: dict[str, int]) -> None:
-    """Note non-black text colours (by character)."""
-    for ch in page.chars:
-        col = ch.get("non_stroking_color")
-        if not col or not isinstance(col, (tuple, list)):
-            continue
-        vals = [float(v) for v in col if isinstance(v, (int, float))]
-        if len(vals) == 1:
-            black = vals[0] < 0.25
-        elif len(vals) == 3:
-            black = max(vals) < 0.25
-        elif len(vals) == 4:
-            black = vals[3] > 0.75 or max(vals[:3]) < 0.25 and vals[3] > 0.5
-        else:
-            black = True
-        if not black and ch["text"].strip():
-            key = "#" + "".join(f"{int(v * 255):02X}" for v in vals[:3])
-            colours[key] = colours.get(key, 0) + 1
+
+
+EDGE_SLACK_PT = 1.5  # lines within this of each other share an edge
+OUTLIER_PT = 3.0 / PT_MM  # a lone line this little beyond the others' edge is an outlier
+
+
+def _edge(values: list[float], lowest: bool) -> float:
+    """Where the text area ends on one side: the outermost position at least
+    three lines share (justified lines end together). A lone line a little
+    beyond it (a layout table's negative indent, one long line) does not move
+    the edge; text far beyond it does (it really is in the margin)."""
+    ordered = sorted(values, reverse=not lowest)
+    extreme = ordered[0]
+    for v in ordered:
+        if abs(v - extreme) > OUTLIER_PT:
+            break
+        if sum(1 for x in ordered if abs(x - v) <= EDGE_SLACK_PT) >= 3:
+            return v
+    return extreme
 
 
 def _lines(words: list[dict], page: int) -> list[_Line]:
     """Group words by baseline, then cut each line at wide gaps."""
     rows: list[list[dict]] = []
     for w in sorted(words, key=lambda w: (round(w["bottom"]), w["x0"])):
-        for row in rows:
-            if abs(row[0]["bottom"] - w["bottom"]) < max(2.0, 0.25 * float(w["size"])):
-                row.append(w)
+        tol = max(2.0, 0.25 * float(w["size"]))
+        home = None
+        for row in reversed(rows):  # rows start in increasing order: only the last few can match
+            if w["bottom"] - row[0]["bottom"] > tol + 2.0:
                 break
-        else:
+            if abs(row[0]["bottom"] - w["bottom"]) < tol:
+                home = row
+        if home is None:
             rows.append([w])
+        else:
+            home.append(w)
     out: list[_Line] = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
@@ -323,15 +358,8 @@ def _alignment(b: Block, left: float, right: float) -> str:
     return "left"
 
 
-def _attach_rules(page, blocks: list[Block]) -> None:
+def _attach_rules(segments: list[tuple[float, float, float]], blocks: list[Block]) -> None:
     """Horizontal lines and flat rectangles become the rule of the text above."""
-    segments = []
-    for ln in page.lines:
-        if abs(ln["top"] - ln["bottom"]) < 1.5:
-            segments.append((ln["x0"], ln["x1"], ln["top"]))
-    for rc in page.rects:
-        if rc["height"] < 2.0 and rc["width"] > 3 / PT_MM:
-            segments.append((rc["x0"], rc["x1"], rc["top"]))
     for x0, x1, top in segments:
         length = (x1 - x0) * PT_MM
         if length < 3:

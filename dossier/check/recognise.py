@@ -147,7 +147,7 @@ def _issuer(a: Anatomy, blocks: list[Block], head: list[Block]) -> None:
         stop = title  # the type name ("BIÊN BẢN LÀM VIỆC") is not an issuing body
     taken = {id(x) for x in (a.quoc_hieu, a.tieu_ngu, a.date) if x}
     cands = [b for b in blocks[:stop] if id(b) not in taken and b.side != "right" and is_upper(b.text)
-             and len(b.text) > 2 and "CONG HOA" not in bare(b.text)]
+             and len(b.text) > 2 and "CONG HOA" not in bare(b.text) and not b.in_grid_table]  # not a table's "STT"
     if any(b.side == "left" for b in cands):
         cands = [b for b in cands if b.side == "left"]
     if not cands:
@@ -343,6 +343,8 @@ def _body(a: Anatomy, blocks: list[Block], end: int) -> None:
             continue
         if _DIEU.match(b.text):
             a.dieu.append(b)
+        if not any(ch.isalnum() for ch in b.text):
+            continue  # a typed line of dashes or stars is decoration, not a paragraph
         if b.side == "full" and b.cell is None and not (is_upper(b.text) and b.align == "center"):
             a.body.append(b)
     a.first_body = a.body[0] if a.body else None

@@ -18,6 +18,7 @@ class Report:
     kind: str  # document kind key, "party" or "unknown"
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unreadable: bool = False  # the text layer could not be read: only page-level checks ran (exit 2)
 
     @property
     def errors(self) -> list[Finding]:
@@ -36,6 +37,10 @@ class Report:
     def kind_label(self) -> str:
         if self.kind == "party":
             return "văn bản của Đảng"
+        if self.unreadable:
+            return "lớp chữ không đọc được"
+        if self.kind == "other":
+            return "không thuộc các loại văn bản của Nghị định 30"
         if self.kind in rules().document_types:
             return str(rules().document_types[self.kind].label)
         return "chưa xác định"
@@ -56,6 +61,7 @@ class Report:
             "file": self.path,
             "source": self.source,
             "kind": self.kind,
+            "text_unreadable": self.unreadable,
             "standard": str(rules().meta.standard),
             "notes": self.notes,
             "errors": len(self.errors),

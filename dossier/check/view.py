@@ -42,9 +42,10 @@ class RuleMark:
     x1_mm: float | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Block:
-    """One paragraph (DOCX) or one line segment (PDF), in reading order."""
+    """One paragraph (DOCX) or one line segment (PDF), in reading order. Blocks
+    compare by identity: two paragraphs with the same words are two paragraphs."""
 
     spans: list[Span]
     index: int = 0
@@ -159,6 +160,7 @@ class PageNumberMark:
     size: float | None = None
     centred: bool | None = None
     offset_mm: float | None = None  # PDF: distance of the centre from the text-area centre
+    edge_mm: float | None = None  # distance from the paper edge it is nearest (DOCX: header distance)
     label: str = ""
 
 
@@ -174,3 +176,4 @@ class DocumentView:
     colours: dict[str, int] = field(default_factory=dict)  # non-black colour -> characters
     page_numbers_known: bool = True  # DOCX: header parts were read
     notes: list[str] = field(default_factory=list)
+    text_unreadable: bool = False  # PDF: the text layer does not say what the pages show

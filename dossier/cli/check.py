@@ -29,7 +29,7 @@ def check_command(files: tuple[Path, ...], fmt: str, strict: bool, fix: bool, ou
     Với tệp ho-so.pdf do dossier build tạo (có manifest.json bên cạnh), từng văn
     bản trong hồ sơ được kiểm tra riêng; bìa, mục lục, phụ lục và ảnh được bỏ qua.
     Mã thoát: 0 nếu không có lỗi (cảnh báo không tính), 1 nếu có lỗi, 2 nếu không
-    đọc được tệp.
+    đọc được tệp, tệp là bản quét, hoặc lớp chữ của PDF không đọc được.
     Với --fix TỆP.docx -o TỆP_MỚI.docx: sửa những lỗi máy móc, chắc chắn (khổ
     giấy, lề, phông, cỡ chữ, đậm/nghiêng, số 0 của ngày tháng, gạch nối tiêu ngữ,
     đường kẻ, số trang) mà không đổi chữ của nội dung; in danh sách đã sửa và
@@ -46,6 +46,8 @@ def check_command(files: tuple[Path, ...], fmt: str, strict: bool, fix: bool, ou
             click.echo("[" + ",\n".join(r.as_json() for r in reports) + "]")
     else:
         click.echo("\n\n".join(r.as_text() for r in reports))
+    if any(r.unreadable for r in reports):
+        sys.exit(2)  # the text layer could not be read: what was checked is only part of the form
     sys.exit(1 if any(r.failed(strict) for r in reports) else 0)
 
 

@@ -147,15 +147,13 @@ def zip_folder(folder: Path, target: Path) -> Path:
     return target
 
 
-def keep_warm(convert, stop: threading.Event, every: float = 300.0) -> None:
+def keep_warm(warm_up, stop: threading.Event, every: float = 300.0) -> None:
     """Keep the pipeline and LibreOffice warm while the server runs: the pipeline's
-    modules imported now, one tiny conversion now (the first preview then skips
-    LibreOffice's start-up) and one every ``every`` seconds, well inside
-    ``DOSSIER_OFFICE_IDLE``."""
+    modules imported now, ``warm_up(folder)`` (one tiny conversion) now, so the first
+    preview skips LibreOffice's start-up, and again every ``every`` seconds, well
+    inside ``DOSSIER_OFFICE_IDLE``."""
     import importlib
     import tempfile
-
-    from .documents import warm_document
 
     for module in ("dossier.pipeline.commune", "dossier.assemble.build", "dossier.check", "dossier.merge.run",
                    "dossier.report.form"):
@@ -164,7 +162,7 @@ def keep_warm(convert, stop: threading.Event, every: float = 300.0) -> None:
     while not stop.is_set():
         try:
             with tempfile.TemporaryDirectory(prefix="dossier-web-warm-") as tmp:
-                warm_document(Path(tmp), convert)
+                warm_up(Path(tmp))
         except KeyboardInterrupt:  # the server is asked to stop (dossier.signals): so is the warm-up
             return
         except Exception:  # no LibreOffice: pages that need it will say so

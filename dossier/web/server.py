@@ -33,6 +33,7 @@ def serve(data_dir: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, 
     from werkzeug.serving import make_server
 
     from .app import close_app, create_app
+    from .documents import warm_document
     from .jobs import keep_warm
 
     if not is_loopback(host):
@@ -50,7 +51,8 @@ def serve(data_dir: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, 
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{server.server_port}/"
     stop = threading.Event()
     office = app.extensions["dossier"]["office"]
-    warm = threading.Thread(target=keep_warm, args=(office.convert, stop), daemon=True, name="dossier-warm")
+    warm = threading.Thread(target=keep_warm, args=(lambda folder: warm_document(folder, office.convert), stop),
+                            daemon=True, name="dossier-warm")
     warm.start()
     say(f"Mở trình duyệt tại địa chỉ: {url}")
     say("Nhấn Ctrl+C để dừng máy chủ.")
