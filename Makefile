@@ -28,6 +28,11 @@ COMMUNES      := $(sort $(basename $(notdir $(COMMUNE_FILES))))
 # the district's / province's dossiers: ho-so-huyen-*.yaml, ho-so-tinh-*.yaml (they belong to no one commune)
 DISTRICT_UNITS := $(patsubst ho-so-%,%,$(basename $(notdir $(wildcard $(DATA_DIR)/ho-so-huyen-*.yaml $(DATA_DIR)/ho-so-tinh-*.yaml))))
 STAMPS        := $(BUILD)/.stamps
+# SIGN=ky-so.yaml: every dossier signed (`dossier batch --sign`); the password from DOSSIER_KEY_PASSWORD,
+# since each commune is a command of its own. Turning it on or off, or naming another file, rebuilds them.
+SIGN          ?=
+SIGN_OPT      := $(if $(SIGN),--sign $(SIGN))
+SIGN_SEEN     := $(STAMPS)/.ky-so
 
 .PHONY: all demo test setup clean stop preview bench communes district summary villages plans letters era-2026 baseline-2025 serve $(COMMUNES)
 
@@ -61,22 +66,28 @@ communes: $(COMMUNES)
 
 $(COMMUNES): %: $(STAMPS)/%
 
-$(STAMPS)/%: $(DATA_DIR)/communes/%.yaml | $(SETUP)
-	$(DOSSIER) batch $(DATA_DIR) --only $* -o $(BUILD) -j 1 --depfile $@.d --stamp $@
+$(STAMPS)/%: $(DATA_DIR)/communes/%.yaml $(SIGN_SEEN) | $(SETUP)
+	$(DOSSIER) batch $(DATA_DIR) --only $* -o $(BUILD) -j 1 --depfile $@.d --stamp $@ $(SIGN_OPT)
 
-$(STAMPS)/%: $(DATA_DIR)/communes/%.xlsx | $(SETUP)
-	$(DOSSIER) batch $(DATA_DIR) --only $* -o $(BUILD) -j 1 --depfile $@.d --stamp $@
+$(STAMPS)/%: $(DATA_DIR)/communes/%.xlsx $(SIGN_SEEN) | $(SETUP)
+	$(DOSSIER) batch $(DATA_DIR) --only $* -o $(BUILD) -j 1 --depfile $@.d --stamp $@ $(SIGN_OPT)
 
 district: $(addprefix $(STAMPS)/,$(DISTRICT_UNITS))
 
 # after the communes (order only): a commune dossier it nests is then copied, not built twice
-$(STAMPS)/huyen-%: $(DATA_DIR)/ho-so-huyen-%.yaml | $(SETUP) $(addprefix $(STAMPS)/,$(COMMUNES))
-	$(DOSSIER) batch $(DATA_DIR) --only huyen-$* -o $(BUILD) -j 1 --depfile $@.d --stamp $@
+$(STAMPS)/huyen-%: $(DATA_DIR)/ho-so-huyen-%.yaml $(SIGN_SEEN) | $(SETUP) $(addprefix $(STAMPS)/,$(COMMUNES))
+	$(DOSSIER) batch $(DATA_DIR) --only huyen-$* -o $(BUILD) -j 1 --depfile $@.d --stamp $@ $(SIGN_OPT)
 
-$(STAMPS)/tinh-%: $(DATA_DIR)/ho-so-tinh-%.yaml | $(SETUP) $(addprefix $(STAMPS)/,$(COMMUNES))
-	$(DOSSIER) batch $(DATA_DIR) --only tinh-$* -o $(BUILD) -j 1 --depfile $@.d --stamp $@
+$(STAMPS)/tinh-%: $(DATA_DIR)/ho-so-tinh-%.yaml $(SIGN_SEEN) | $(SETUP) $(addprefix $(STAMPS)/,$(COMMUNES))
+	$(DOSSIER) batch $(DATA_DIR) --only tinh-$* -o $(BUILD) -j 1 --depfile $@.d --stamp $@ $(SIGN_OPT)
 
 -include $(wildcard $(STAMPS)/*.d)
+
+$(SIGN_SEEN): FORCE
+	@mkdir -p $(@D); [ -f $@ ] && [ "$$(cat $@)" = "$(SIGN)" ] || printf '%s\n' '$(SIGN)' > $@
+
+.PHONY: FORCE
+FORCE:
 
 # --- district-wide outputs ------------------------------------------------------------------
 # (an output whose bytes did not change is not rewritten: `touch $@` tells make it is up to date)

@@ -221,3 +221,20 @@ class TSAServer:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def dossier_signing(folder: Path) -> tuple[PKI, Path]:
+    """A PKI and a signing file (ky-so.yaml) for the sample Sơn Bình dossier: the chairman signs by
+    default, the biên bản's secretary and chair each in their block, the commune issues."""
+    pki = make_pki(folder / "pki")
+    signature_png(folder / "chu-ky.png")
+    seal_png(folder / "con-dau.png")
+    pki.issue("thu-ky", "Tẩn Thị Mai", "UBND xã Sơn Bình")  # the names the sample biên bản bears
+    pki.issue("chu-tri", "Lò Văn Thắng", "UBND xã Sơn Bình")
+    config = folder / "ky-so.yaml"
+    config.write_text(
+        "organisation: {key: pki/ubnd-xa-binh-lu.p12, seal: con-dau.png}\n"
+        "signers:\n  default: {key: pki/nguyen-van-a.p12, image: chu-ky.png}\n"
+        "  bien_ban_hop:\n    - {key: pki/thu-ky.p12, image: chu-ky.png}\n"
+        "    - {key: pki/chu-tri.p12, image: chu-ky.png}\n", encoding="utf-8")
+    return pki, config

@@ -20,17 +20,7 @@ from .test_sign import pdfsig
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ky-so")
-    pki = P.make_pki(folder / "pki")
-    P.signature_png(folder / "chu-ky.png")
-    P.seal_png(folder / "con-dau.png")
-    pki.issue("thu-ky", "Tẩn Thị Mai", "UBND xã Sơn Bình")  # the names the sample biên bản bears
-    pki.issue("chu-tri", "Lò Văn Thắng", "UBND xã Sơn Bình")
-    config = folder / "ky-so.yaml"
-    config.write_text(
-        "organisation: {key: pki/ubnd-xa-binh-lu.p12, seal: con-dau.png}\n"
-        "signers:\n  default: {key: pki/nguyen-van-a.p12, image: chu-ky.png}\n"
-        "  bien_ban_hop:\n    - {key: pki/thu-ky.p12, image: chu-ky.png}\n"
-        "    - {key: pki/chu-tri.p12, image: chu-ky.png}\n", encoding="utf-8")
+    pki, config = P.dossier_signing(folder)
     return pki, config, folder
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -30,9 +31,13 @@ from .app import main, run_command
               help="Ghi danh sách tệp đầu vào cho make (dùng với --stamp).")
 @click.option("--stamp", type=click.Path(path_type=Path, dir_okay=False),
               help="Tệp đánh dấu hoàn thành, ghi khi mọi xã đều thành công (cho make).")
+@click.option("--sign", "sign_config", type=click.Path(path_type=Path, dir_okay=False),
+              help="Ký số mọi hồ sơ như 'dossier build --sign' (tệp cấu hình YAML); mật khẩu của mỗi khóa "
+                   "chỉ hỏi một lần cho cả đợt.")
 @run_command
 def batch_command(data_dir: Path, output: Path, jobs: int, only: tuple[str, ...], no_summary: bool,
-                  summary_only: bool, draft: bool, depfile: Path | None, stamp: Path | None) -> None:
+                  summary_only: bool, draft: bool, depfile: Path | None, stamp: Path | None,
+                  sign_config: Path | None) -> None:
     """Tạo kết quả cho mọi xã trong THƯ_MỤC_DỮ_LIỆU: báo cáo đánh giá tiêu chí (xlsx,
     docx, pdf), hồ sơ đề nghị xét, công nhận (khi có tệp ho-so-*.yaml), rồi báo cáo
     tổng hợp của huyện. Xã lỗi được báo cáo, các xã khác vẫn tiếp tục."""
@@ -47,6 +52,23 @@ def batch_command(data_dir: Path, output: Path, jobs: int, only: tuple[str, ...]
             raise build_error(f"Không có xã: {', '.join(unknown)}.",
                               hint="Các xã có dữ liệu: " + ", ".join(u.slug for u in units) + ".")
         units = [u for u in units if u.slug in only]
+    with _signing(sign_config, draft, any(u.dossiers for u in units)) as signing:
+        _run(units, data_dir, output, jobs, only, no_summary, draft, depfile, stamp, signing)
+
+
+def _signing(sign_config: Path | None, draft: bool, has_dossiers: bool):
+    """Every key of the signing file opened (each password asked once) before any work, or nothing."""
+    if sign_config is None or not (has_dossiers or draft):
+        return contextlib.nullcontext()
+    from ..sign import Secrets
+    from ..sign.batch import batch_signing
+    from .sign import prompt_secret
+
+    return batch_signing(sign_config, Secrets(prompt_secret), draft=draft)
+
+
+def _run(units, data_dir: Path, output: Path, jobs: int, only, no_summary: bool, draft: bool,
+         depfile: Path | None, stamp: Path | None, signing) -> None:
     start = time.perf_counter()
     outcomes = []
     summary_of = None if no_summary or only else data_dir  # built by a worker, alongside the communes
@@ -54,7 +76,7 @@ def batch_command(data_dir: Path, output: Path, jobs: int, only: tuple[str, ...]
     with click.progressbar(length=len(units) + bool(summary_of), label=f"Đang tạo ({len(units)} xã, {jobs} tiến trình)",
                            show_pos=True, item_show_func=lambda o: o and f"{o.slug} {_seconds(o.seconds)}",
                            file=sys.stderr) as bar:
-        for outcome in batch.run(units, output, jobs=jobs, draft=draft, summary_of=summary_of):
+        for outcome in batch.run(units, output, jobs=jobs, draft=draft, summary_of=summary_of, signing=signing):
             if summary_of is not None and outcome.slug == batch.SUMMARY_DIR:
                 summary_error = "" if outcome.ok else outcome.error or "lỗi"
             else:
@@ -64,6 +86,8 @@ def batch_command(data_dir: Path, output: Path, jobs: int, only: tuple[str, ...]
     failed = [o for o in outcomes if not o.ok]
     elapsed = time.perf_counter() - start
     click.echo(f"Xong {len(outcomes) - len(failed)}/{len(outcomes)} xã trong {_seconds(elapsed)}.")
+    if signing is not None:
+        click.echo(f"Đã ký số {sum(o.signatures for o in outcomes)} chữ ký.")
     if depfile:
         write_depfile(depfile, stamp or output, [p for o in outcomes for p in o.inputs])
     if failed or summary_error:

@@ -40,8 +40,10 @@ def build_signed(config: Path, build):
     from ..sign.config import load_signing
     from ..sign.dossier import signing
 
-    with signing(load_signing(config), Secrets(prompt_secret)) as hook:
+    settings = load_signing(config)
+    with signing(settings, Secrets(prompt_secret)) as hook:
         result = build()
+    result.inputs = [*result.inputs, *settings.files()]  # --depfile: a new key or picture rebuilds
     for rec in hook.signed:
         click.echo(f"Đã ký {rec['file']} ({rec['role']}): {rec['signer']}, {rec['time']}")
     return result

@@ -60,6 +60,7 @@ class Outcome:
     error: str = ""
     pages: int = 0
     built: list[Built] = field(default_factory=list)  # dossiers built, for a dossier that nests them
+    signatures: int = 0  # signatures made (``--sign``)
 
 def discover(data_dir: Path) -> list[Unit]:
     """The communes of ``data_dir`` and their dossier files, in name order."""
@@ -119,11 +120,18 @@ def tasks_for(units: list[Unit], summary_of: Path | None = None) -> list[Task]:
 
 
 def run_task(task: Task, out_root: Path, *, draft: bool = False, prebuilt: dict | None = None,
-             share: bool = False) -> Outcome:
+             share: bool = False, signing=None) -> Outcome:
     """Do one task in this process; never raises (a failure is an Outcome with its message).
 
     ``prebuilt``: dossiers this run already built, for a dossier that nests them.
-    ``share``: another dossier of the run nests this one: record what was built."""
+    ``share``: another dossier of the run nests this one: record what was built.
+    ``signing``: a :class:`dossier.sign.batch.BatchSigning`: sign the dossier (not reports)."""
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:  # a worker process: a forkserver one starts without
+        from ..signals import install_for_process    # the request handler a forked one inherits
+
+        install_for_process()
     start = time.perf_counter()
     outcome = Outcome(task.slug, ok=False, seconds=0.0)
     try:
@@ -135,17 +143,25 @@ def run_task(task: Task, out_root: Path, *, draft: bool = False, prebuilt: dict 
             outcome.outputs += _assessment_report(task.path, Path(out_root) / task.slug)
         elif task.kind == "dossier":
             from .registry import pipeline_for
-            from .reuse import record, save
+            from .reuse import forget, record, save
 
-            prebuilt = {**_saved_nested(task.path, out_root), **(prebuilt or {})}
+            if signing is None:  # signatures belong to their build: another command never copies them
+                prebuilt = {**_saved_nested(task.path, out_root), **(prebuilt or {})}
             extra = {"prebuilt": prebuilt} if prebuilt else {}  # only a dossier that nests others gets some
-            result = pipeline_for(task.path).build(task.path, _dossier_dir(out_root, task.path), draft=draft,
-                                                   converter=converter, **extra)
+            with _signing(signing) as hook:
+                result = pipeline_for(task.path).build(task.path, _dossier_dir(out_root, task.path),
+                                                       draft=draft, converter=converter, **extra)
+            if hook is not None:
+                outcome.signatures += len(hook.signed)
+                outcome.inputs += signing.dependencies()
             outcome.outputs.append(result.output)
             outcome.inputs += result.inputs
             outcome.pages += result.pages
             built = record(task.path, result, draft=draft)
-            save(built)  # for a later command nesting it (make builds the district's dossier on its own)
+            if signing is None:
+                save(built)  # for a later command nesting it (make builds the district's dossier on its own)
+            else:
+                forget(result.output.parent)  # what an unsigned build left there no longer describes it
             if share:
                 outcome.built.append(built)
         else:
@@ -176,6 +192,17 @@ def _saved_nested(data_file: Path, out_root: Path) -> dict:
     return found
 
 
+def _signing(plan):
+    """Inside the block, the dossiers assembled are signed as ``plan`` says (None: not signed)."""
+    if plan is None:
+        import contextlib
+
+        return contextlib.nullcontext()
+    from ..sign.batch import signing_task
+
+    return signing_task(plan)
+
+
 def _merge(into: Outcome | None, part: Outcome) -> Outcome:
     """One commune's outcome from its tasks' outcomes (ok only if every task was)."""
     if into is None:
@@ -186,6 +213,7 @@ def _merge(into: Outcome | None, part: Outcome) -> Outcome:
     into.inputs += part.inputs
     into.pages += part.pages
     into.built += part.built
+    into.signatures += part.signatures
     into.error = "\n".join(e for e in (into.error, part.error) if e)
     return into
 
@@ -261,10 +289,11 @@ class _Schedule:
 
 
 def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False,
-        summary_of: Path | None = None) -> Iterator[Outcome]:
+        summary_of: Path | None = None, signing=None) -> Iterator[Outcome]:
     """Build ``units`` (and the summary of ``summary_of`` when given) with ``jobs``
     worker processes; yield one outcome per commune as soon as all its tasks are
-    done (the summary's outcome has the slug ``tong-hop``)."""
+    done (the summary's outcome has the slug ``tong-hop``). ``signing``: a
+    :class:`dossier.sign.batch.BatchSigning` (see :func:`dossier.sign.batch.batch_signing`)."""
     tasks = tasks_for(units, summary_of)
     left: dict[str, int] = {}
     for task in tasks:
@@ -283,12 +312,13 @@ def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False
     jobs = max(1, min(jobs, len(tasks)))
     # Never more tasks in flight than workers: the next one is chosen when a worker frees,
     # so a dossier that waited for its nested ones runs as soon as they are done.
-    with workers(jobs) as pool, on_stop(lambda signum: forward_stop(pool, signum)):
+    with workers(jobs, clean=signing is not None) as pool, on_stop(lambda signum: forward_stop(pool, signum)):
         running: dict = {}
         while schedule.waiting or running:
             checkpoint()  # a stop: no new task; the running ones stop at their own checkpoints
             while len(running) < jobs and (task := schedule.next(idle=not running)) is not None:
-                future = pool.submit(run_task, task, out_root, draft=draft, **schedule.arguments(task))
+                future = pool.submit(run_task, task, out_root, draft=draft, signing=signing,
+                                     **schedule.arguments(task))
                 running[future] = task
             future = next(as_completed(running))
             task = running.pop(future)
@@ -303,15 +333,23 @@ def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False
                 yield done
 
 
-def workers(jobs: int):
+def workers(jobs: int, *, clean: bool = False):
     """Where tasks run: warm workers forked by the resident zygote when resident servers
-    are on (:mod:`.warm`), else ``jobs`` new worker processes, or this process for one job."""
+    are on (:mod:`.warm`), else ``jobs`` new worker processes, or this process for one job.
+    ``clean``: new workers start from a fresh interpreter (``forkserver``), not as a copy of
+    this process (which holds open signing keys)."""
     from .warm import WarmPool
 
     pool = WarmPool.open(jobs)
     if pool is not None:
         return pool
-    return InProcess() if jobs == 1 else ProcessPoolExecutor(max_workers=jobs)
+    if jobs == 1:
+        return InProcess()
+    if clean:
+        import multiprocessing
+
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
+    return ProcessPoolExecutor(max_workers=jobs)
 
 
 def forward_stop(pool, signum: int) -> None:

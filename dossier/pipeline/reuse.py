@@ -65,6 +65,9 @@ def _published(built: Built) -> list[Path] | None:
     except (OSError, ValueError):
         return None
     files = [built.result.output, folder / MANIFEST, *built.result.documents]
+    # a signed build's signed parts (``--sign``), as its manifest lists them
+    files += [folder / n for n in dict.fromkeys(str(r.get("file")) for r in manifest.get("signatures") or ())
+              if n != built.result.output.name and Path(n).name == n]
     return files if all(p.is_file() for p in files) else None
 
 
@@ -119,3 +122,8 @@ def saved(folder: Path) -> Built | None:
         return Built(Path(d["data_file"]), bool(d["draft"]), result, str(d["fingerprint"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def forget(folder: Path) -> None:
+    """Remove what :func:`save` left beside ``folder`` (its dossier was built otherwise since)."""
+    _record_file(folder).unlink(missing_ok=True)

@@ -70,6 +70,18 @@ class SigningConfig:
     def signers_for(self, part: str, stem: str) -> list[Party]:
         return self.signers.get(stem) or self.signers.get(part) or self.signers.get("default") or []
 
+    def parties(self) -> list[Party]:
+        """The organisation, then every signer (a key may appear more than once)."""
+        return [self.organisation, *(p for ps in self.signers.values() for p in ps)]
+
+    def files(self) -> list[Path]:
+        """Every file a signed build depends on: this signing file, key files, chains and pictures."""
+        found = [self.source]
+        for party in self.parties():
+            found += [*([party.key.pkcs12] if party.key.pkcs12 else []), *party.key.chain,
+                      *([party.picture] if party.picture else [])]
+        return list(dict.fromkeys(found))
+
 
 def _party(item: KeyInput, where: str, base: Path, source: str, picture_field: str) -> Party:
     def path(name: str, field: str) -> Path:

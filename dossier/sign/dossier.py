@@ -8,7 +8,8 @@ organisation (``van-thu``), and kept in the output folder as
 (their signature and seal images drawn into the pages, since signatures cannot
 survive a merge), and the assembled ``ho-so.pdf`` is signed last by the
 organisation as its electronic copy (``ban-sao``). The manifest lists every
-signature. Keys are opened once per build and each password asked once."""
+signature. Keys are opened once per build and each password asked once; a batch
+(:mod:`.batch`) opens them once for all its dossiers."""
 
 from __future__ import annotations
 
@@ -64,6 +65,19 @@ class KeyRing:
             self._open[label] = open_key(party.key, self.secrets)
         return self._open[label]
 
+    def opened(self, label: str) -> OpenedKey:
+        return self._open[label]
+
+    def items(self):
+        return self._open.items()
+
+    def shared(self) -> KeyRing:
+        """The same open keys, for a user that must not close them (a batch task run in this process)."""
+        ring = KeyRing(self.secrets)
+        ring._open = self._open
+        ring.close = lambda: None
+        return ring
+
     def close(self) -> None:
         for key in self._open.values():
             key.close()
@@ -73,16 +87,16 @@ class KeyRing:
 class DossierSigning:
     """The assembly hook of a signed build (see the module docstring)."""
 
-    def __init__(self, config: SigningConfig, secrets: Secrets):
+    def __init__(self, config: SigningConfig, secrets: Secrets | None = None, keys: KeyRing | None = None):
         self.config = config
-        self.keys = KeyRing(secrets)
+        self.keys = keys if keys is not None else KeyRing(secrets or Secrets())
         self.records: list[dict] = []  # of the dossier being assembled
         self.signed: list[dict] = []  # every signature made, for the command's summary
         self._tmp: Path | None = None
 
     def open_all(self) -> None:
         """Open every key now, so a wrong password stops the build before anything is made."""
-        for party in (self.config.organisation, *(p for ps in self.config.signers.values() for p in ps)):
+        for party in self.config.parties():
             self.keys.get(party)
 
     def close(self) -> None:
@@ -158,11 +172,13 @@ class DossierSigning:
 
 
 @contextlib.contextmanager
-def signing(config: SigningConfig, secrets: Secrets) -> Iterator[DossierSigning]:
-    """Every dossier assembled inside the block is signed (see the module docstring)."""
+def signing(config: SigningConfig, secrets: Secrets | None = None, *,
+            keys: KeyRing | None = None) -> Iterator[DossierSigning]:
+    """Every dossier assembled inside the block is signed (see the module docstring); ``keys``:
+    keys opened elsewhere (a batch's, :mod:`.batch`) instead of opening them with ``secrets``."""
     from ..assemble.build import ASSEMBLY_HOOK
 
-    hook = DossierSigning(config, secrets)
+    hook = DossierSigning(config, secrets, keys)
     token = ASSEMBLY_HOOK.set(hook)
     try:
         hook.open_all()
