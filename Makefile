@@ -74,10 +74,11 @@ $(STAMPS)/%: $(DATA_DIR)/communes/%.xlsx $(SIGN_SEEN) | $(SETUP)
 
 district: $(addprefix $(STAMPS)/,$(DISTRICT_UNITS))
 
-$(STAMPS)/huyen-%: $(DATA_DIR)/ho-so-huyen-%.yaml $(SIGN_SEEN) | $(SETUP)
+# after the communes (order only): a commune dossier it nests is then copied, not built twice
+$(STAMPS)/huyen-%: $(DATA_DIR)/ho-so-huyen-%.yaml $(SIGN_SEEN) | $(SETUP) $(addprefix $(STAMPS)/,$(COMMUNES))
 	$(DOSSIER) batch $(DATA_DIR) --only huyen-$* -o $(BUILD) -j 1 --depfile $@.d --stamp $@ $(SIGN_OPT)
 
-$(STAMPS)/tinh-%: $(DATA_DIR)/ho-so-tinh-%.yaml $(SIGN_SEEN) | $(SETUP)
+$(STAMPS)/tinh-%: $(DATA_DIR)/ho-so-tinh-%.yaml $(SIGN_SEEN) | $(SETUP) $(addprefix $(STAMPS)/,$(COMMUNES))
 	$(DOSSIER) batch $(DATA_DIR) --only tinh-$* -o $(BUILD) -j 1 --depfile $@.d --stamp $@ $(SIGN_OPT)
 
 -include $(wildcard $(STAMPS)/*.d)
@@ -89,20 +90,24 @@ $(SIGN_SEEN): FORCE
 FORCE:
 
 # --- district-wide outputs ------------------------------------------------------------------
+# (an output whose bytes did not change is not rewritten: `touch $@` tells make it is up to date)
 summary: $(BUILD)/tong-hop/tong-hop.pdf
 
 $(BUILD)/tong-hop/tong-hop.pdf: $(COMMUNE_FILES) templates/bang-tong-hop.docx | $(SETUP)
 	$(DOSSIER) batch $(DATA_DIR) -o $(BUILD) --summary-only
+	@touch $@
 
 villages: $(BUILD)/ban-ntm/danh-sach-ban.xlsx
 
 $(BUILD)/ban-ntm/danh-sach-ban.xlsx: $(COMMUNE_FILES) $(PLAN_SETTINGS) | $(SETUP)
 	$(DOSSIER) villages $(DATA_DIR)/communes --settings $(PLAN_SETTINGS) -o $@
+	@touch $@
 
 plans: $(BUILD)/ke-hoach-2025/tong-hop-ke-hoach.pdf
 
 $(BUILD)/ke-hoach-2025/tong-hop-ke-hoach.pdf: $(COMMUNE_FILES) $(PLAN_SETTINGS) $(wildcard templates/*.docx) | $(SETUP)
 	$(DOSSIER) plans $(DATA_DIR)/communes --settings $(PLAN_SETTINGS) -o $(BUILD)/ke-hoach-2025
+	@touch $@
 
 # --- previews and benchmarks --------------------------------------------------------------
 preview: $(SETUP)

@@ -19,7 +19,12 @@ Scenarios (each timed with the same sampler):
    ``dossier batch --only na-tam`` (cold, then with the resident servers), and
    ``make -j2 all`` as a clerk runs it (after a first ``make all``; what make
    rebuilds: that commune, the summary, the village list and the plans, whose
-   unchanged PDFs come from the PDF cache).
+   unchanged documents come from the caches). Then the same for Sơn Bình, a
+   commune the district's dossier nests: make also rebuilds that dossier,
+   copying the commune's dossier the commune's own command has just built.
+   Goal: under 2 s each.
+4b. ``dossier --help`` and ``dossier --version`` (goal: under 0.3 s), beside
+   ``python -c pass`` and ``python -c "import click"`` timed in the same run.
 5. The district scaled to 120 synthetic communes (copies of the samples under
    new names): peak memory per worker must stay flat from 12 to 120.
 
@@ -99,6 +104,7 @@ def naive(docx_files: list[Path], out: Path) -> dict:
     pdfs = sorted(out.glob("*.pdf"))
     return {"name": "naive: docxtpl + soffice per document", "seconds": seconds, "docs": len(pdfs),
             "pages": count_pages(pdfs), "office_mb": sorted(office.peaks.values(), reverse=True), "worker_mb": [],
+            "no_worker": True,  # soffice alone: no Python worker to measure
             "office_cpu": office.office_cpu, "other_cpu": office.other_cpu}
 
 
@@ -120,8 +126,8 @@ def synthetic_district(n: int, root: Path) -> Path:
 def row(m: dict) -> str:
     rate = m["docs"] / m["seconds"] if m["seconds"] else 0
     pages = m["pages"] / m["seconds"] if m["seconds"] else 0
-    office = "/".join(f"{x:.0f}" for x in m["office_mb"][:4]) or "-"
-    workers = "/".join(f"{x:.0f}" for x in m["worker_mb"][:4]) or "-"
+    office = "/".join(f"{x:.0f}" for x in m["office_mb"][:4]) or "not sampled"
+    workers = "/".join(f"{x:.0f}" for x in m["worker_mb"][:4]) or ("n/a" if m.get("no_worker") else "not sampled")
     return (f"{m['name']:<46} {m['seconds']:>8.1f} {m['docs']:>5} {m['pages']:>6} {rate:>7.2f} {pages:>8.1f} "
             f"{office:>16} {workers:>14}")
 
@@ -155,6 +161,23 @@ def edit_commune(data: Path, slug: str, n: int) -> None:
     start = text.index("population: ") + len("population: ")
     end = text.index("\n", start)
     path.write_text(text[:start] + str(4000 + n) + text[end:], encoding="utf-8")
+
+
+def startup(repeat: int = 7) -> list[tuple[str, float]]:
+    """Median wall time of short commands: the CLI's --help and --version, and the
+    interpreter alone and with Click imported (the floor any Click CLI pays)."""
+    python = str(ROOT / ".venv" / "bin" / "python")
+    commands = [("dossier --help", [DOSSIER, "--help"]), ("dossier --version", [DOSSIER, "--version"]),
+                ("python -c pass", [python, "-c", "pass"]), ("python -c 'import click'", [python, "-c", "import click"])]
+    out = []
+    for name, argv in commands:
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            subprocess.run(argv, capture_output=True, check=True)
+            times.append(time.perf_counter() - t0)
+        out.append((name, sorted(times)[len(times) // 2]))
+    return out
 
 
 def main() -> int:
@@ -191,6 +214,12 @@ def main() -> int:
         rows["one-warm"] = timed("one commune edited, resident servers", one, idle=600, cache=cache)
         edit_commune(data, "na-tam", 3)
         rows["make"] = timed(f"one commune edited, make -j{jobs} all", make, idle=600, cache=cache)
+        edit_commune(data, "son-binh", 1)  # the district's dossier nests it
+        rows["make-nested"] = timed(f"nested commune edited, make -j{jobs} all", make, idle=600, cache=cache)
+        edit_commune(data, "son-binh", 2)
+        rows["make-nested-2"] = timed(f"nested commune edited again, make -j{jobs} all", make, idle=600,
+                                      cache=cache)
+        starts = startup()
         if not args.quick:
             big = synthetic_district(120, work / "big")
             out = work / "big-out"
@@ -212,6 +241,15 @@ def main() -> int:
                   f"(dossier {ours['seconds'] / ours['docs']:.2f} s/doc, naive {base['seconds'] / base['docs']:.2f} "
                   f"s/doc; the dossier run also writes XLSX, assembles and stamps the dossiers)")
         cpu_report(rows, base, args.jobs)
+        print()
+        floor = dict(starts)["python -c 'import click'"]
+        for name, seconds in starts:
+            print(f"{name:<30} {seconds:>6.3f} s  ({seconds / floor:.2f}x python + import click)")
+        for key in ("make", "make-nested", "make-nested-2"):
+            m = rows[key]
+            print(f"{m['name']}: {m['seconds']:.2f} s (goal < 2 s; {m['seconds'] / rows['one-warm']['seconds']:.1f}x "
+                  f"the one-commune batch with resident servers measured in this run)")
+        print("The machine may be shared: compare the ratios measured in one run, not seconds across runs.")
         if not args.quick:
             print(f"peak worker MB at 12 communes: {max(rows['cold']['worker_mb'] or [0]):.0f}, "
                   f"at 120: {max(rows['big']['worker_mb'] or [0]):.0f}; LibreOffice MB at 12: "

@@ -3,6 +3,7 @@ rebuilds it when data, a template or an annex changes."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,3 +20,11 @@ def write_depfile(depfile: Path, target: Path, inputs: Iterable[Path]) -> None:
     lines = [f"{_escape(Path(target))}: " + " ".join(_escape(p) for p in unique), ""]
     lines += [f"{_escape(p)}:" for p in unique]
     write_text(depfile, "\n".join(lines) + "\n")
+
+
+def write_stamp(stamp: Path, text: str) -> None:
+    """Write make's stamp and make it newer than the inputs even when its text is the
+    same (an unchanged file is not rewritten, and make compares times: a stamp left
+    older than an edited input had every later ``make`` build that target again)."""
+    write_text(stamp, text)
+    os.utime(stamp)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pikepdf
 
+from . import signals
 from .assemble.stamp import A4, DRAFT_RESOURCE, Stamper, display_matrix
 from .errors import build_error, input_error
 from .files import atomic_path
@@ -258,7 +259,8 @@ def watch(source: str | Path, data: str | Path | None = None, out: str | Path | 
     good = False
 
     def finished() -> bool:
-        return (stop.is_set() or (max_renders is not None and renders >= max_renders)
+        return (stop.is_set() or signals.requested() is not None  # Ctrl-C: checked at each poll
+                or (max_renders is not None and renders >= max_renders)
                 or (deadline is not None and time.monotonic() >= deadline))
 
     def render(changed: tuple[Path, ...]) -> None:
@@ -282,14 +284,14 @@ def watch(source: str | Path, data: str | Path | None = None, out: str | Path | 
                 continue
             # debounce: wait until the files stay unchanged for `debounce` seconds
             quiet_since = time.monotonic()
-            while not stop.is_set():
+            while not stop.is_set() and signals.requested() is None:
                 stop.wait(min(interval, debounce))
                 later = snap.take()
                 if later != current:
                     current, quiet_since = later, time.monotonic()
                 elif time.monotonic() - quiet_since >= debounce:
                     break
-            if stop.is_set():
+            if stop.is_set() or signals.requested() is not None:
                 break
             changed = tuple(p for p in snap.files if current.get(p) != snap.values.get(p))
             snap.values = current
@@ -298,4 +300,5 @@ def watch(source: str | Path, data: str | Path | None = None, out: str | Path | 
         pass
     finally:
         own_close()
+    signals.consume()  # Ctrl-C is how a watch ends: not an interrupted command
     return renders

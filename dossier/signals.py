@@ -1,20 +1,25 @@
-"""Ctrl-C and SIGTERM: how a command stops, and the steps that must not be cut.
+"""Ctrl-C and SIGTERM: a stop is a request, acted on at the next safe point.
 
-:func:`installed` (around every CLI command) makes SIGINT raise
-``KeyboardInterrupt`` and SIGTERM raise :class:`Terminated`, and remembers
-the request. CPython can lose the exception on its way: a handler that runs
-inside a Python call made from C code which clears errors (a dict lookup, an
-attribute probe, a library's ``except Exception`` around an import that
-wrapped it). :func:`checkpoint`, called before anything is published, raises
-a remembered request again, so a stop the user asked for never ends with new
-files in place.
+:func:`installed` (around every CLI command) sets a handler for SIGINT and
+SIGTERM that only *records* the request and tells the child processes that
+were registered with :func:`on_stop`; it never raises. An exception raised
+from a signal handler lands wherever Python happens to be: inside a
+``__del__`` or a finaliser (Python prints "Exception ignored in …" and carries
+on), inside a C library's callback (which may swallow it), in the middle of a
+cleanup. So the build looks for the request itself: :func:`checkpoint` raises
+it (``KeyboardInterrupt``, or :class:`Terminated` for SIGTERM) in ordinary
+code — between the steps of a build, in the converter's waits, in the batch
+loop, before anything is published — and the usual ``finally`` blocks remove
+the temporaries while the previous outputs stay as they were.
+:func:`sleep` is a wait that a stop cuts short.
 
 :func:`held` defers both signals over a short step (moving finished files into
-place): the Python handlers are swapped for one that only notes the signal,
-and the previous handler is called when the step ends. Python runs handlers in
-the main thread whichever thread the kernel delivered the signal to, so this
-holds while other threads are alive, which blocking the signal in the main
-thread alone (``pthread_sigmask``) does not.
+place) even where no request handler is installed (library use): the Python
+handlers are swapped for one that only notes the signal, and the previous
+handler is called when the step ends. Python runs handlers in the main thread
+whichever thread the kernel delivered the signal to, so this holds while other
+threads are alive, which blocking the signal in the main thread alone
+(``pthread_sigmask``) does not.
 
 :func:`interrupted_by` finds a Ctrl-C that Python wrapped in another exception
 (an interrupt during class creation comes out as ``RuntimeError: Error calling
@@ -27,12 +32,14 @@ import contextlib
 import os
 import signal
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 HELD = (signal.SIGINT, signal.SIGTERM)
 
 _requested: int | None = None  # the signal a command was asked to stop by, once installed
+_on_stop: list[tuple[int, Callable[[int], None]]] = []  # (pid, callback): told of each stop signal
 
 
 class Terminated(KeyboardInterrupt):
@@ -45,19 +52,24 @@ def _stop(signum: int) -> KeyboardInterrupt:
 
 
 def _on_signal(signum: int, frame: Any) -> None:
+    """Record the request and pass it on; never raise (see the module docstring)."""
     global _requested
-    if signum == signal.SIGTERM:
-        # One-shot: a second SIGTERM must not cut the cleanup the first one started.
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _requested = _requested or signum
-    raise _stop(signum)
+    if _requested is None:
+        _requested = signum
+    for pid, callback in list(_on_stop):
+        if pid != os.getpid():
+            continue  # registered by the parent this worker was forked from
+        try:
+            callback(signum)
+        except Exception:  # noqa: BLE001 - a handler must not raise; the checkpoint still stops
+            pass
 
 
 @contextlib.contextmanager
 def installed() -> Iterator[None]:
-    """SIGINT/SIGTERM stop the command run in the block (main thread only; elsewhere
-    nothing); the previous handlers come back after it. A SIGINT the parent left
-    ignored (a job started with ``&``) stays ignored."""
+    """SIGINT/SIGTERM ask the command run in the block to stop (main thread only;
+    elsewhere nothing); the previous handlers come back after it. A SIGINT the
+    parent left ignored (a job started with ``&``) stays ignored."""
     global _requested
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -70,8 +82,25 @@ def installed() -> Iterator[None]:
     try:
         yield
     finally:
+        _requested = None  # acted on inside the block; what comes after is not this command's
         for sig, handler in previous.items():
             signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+
+
+def install_for_process() -> None:
+    """The request handler for the rest of the process (the ``dossier`` program itself):
+    a signal that arrives after the command, while the process exits and closes its
+    LibreOffice, is recorded too instead of raising during the interpreter's shutdown."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+
+
+def stop_exception() -> KeyboardInterrupt | None:
+    """The exception that stands for the stop asked for (None: none asked)."""
+    return None if _requested is None else _stop(_requested)
 
 
 def requested() -> int | None:
@@ -79,10 +108,42 @@ def requested() -> int | None:
     return _requested
 
 
+def consume() -> int | None:
+    """Take the stop asked for as done (a server, whose normal end is a stop) and return it."""
+    global _requested
+    signum, _requested = _requested, None
+    return signum
+
+
 def checkpoint() -> None:
-    """Raise the stop asked for earlier, in case something on the way swallowed it."""
+    """A safe point: raise the stop asked for, if any (in any thread)."""
     if _requested is not None:
         raise _stop(_requested)
+
+
+def sleep(seconds: float, step: float = 0.05) -> None:
+    """``time.sleep(seconds)``, cut short by a stop request (which it then raises)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        checkpoint()
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        time.sleep(min(step, left))
+
+
+@contextlib.contextmanager
+def on_stop(callback: Callable[[int], None]) -> Iterator[None]:
+    """Call ``callback(signum)`` from the handler on each stop signal while the block
+    runs (e.g. pass the signal on to worker processes). It runs inside a signal
+    handler: keep it to ``os.kill`` and setting flags."""
+    entry = (os.getpid(), callback)
+    _on_stop.append(entry)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            _on_stop.remove(entry)
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import build_error
 from .files import TMP_PREFIX
-from .signals import checkpoint, held
+from .signals import checkpoint, held, sleep
 
 
 @contextlib.contextmanager
@@ -29,10 +29,12 @@ def locked(folder: Path) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     lock_path = folder.parent / f".{folder.name}.lock"
     with open(lock_path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fcntl.flock(handle, fcntl.LOCK_EX)  # another build of the same folder: wait our turn
+        while True:  # another build of the same folder: wait our turn (a stop asked for ends the wait)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                sleep(0.05)
         try:
             yield
         finally:

@@ -101,8 +101,9 @@ def test_no_copy_when_the_built_folder_changed(built, tmp_path):
     assert copy_built({rec.data_file: rec}, data, tmp_path / "nested2", draft=False) is None
 
 
-@pytest.mark.libreoffice
-def test_batch_builds_the_nested_commune_once_and_identically(tmp_path, monkeypatch):
+@pytest.fixture()
+def commune_builds(monkeypatch) -> list[str]:
+    """The dossier files commune.build is called for (every other call is a copy)."""
     calls = []
     real = commune.build
 
@@ -111,6 +112,12 @@ def test_batch_builds_the_nested_commune_once_and_identically(tmp_path, monkeypa
         return real(data_file, out_dir, **kw)
 
     monkeypatch.setattr(commune, "build", counting)
+    return calls
+
+
+@pytest.mark.libreoffice
+def test_batch_builds_the_nested_commune_once_and_identically(tmp_path, commune_builds):
+    calls = commune_builds
     units = [Unit("huyen-2024", None, (DISTRICT,)), Unit("son-binh", None, (COMMUNE,))]  # district first on purpose
     out = tmp_path / "build"
     outcomes = {o.slug: o for o in batch.run(units, out, jobs=1)}

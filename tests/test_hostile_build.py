@@ -121,16 +121,16 @@ def test_random_bytes_as_an_annex_name_the_file_and_keep_the_old_output(good, tm
 
 
 # The CLI with one change: the first temporary the assembly writes is followed by a
-# marker line and a long sleep, so a signal lands mid-publish on every machine,
+# marker line and a long wait, so a signal lands mid-publish on every machine,
 # however fast (a timed delay raced the assembly on a fast CI runner).
 HELD_CLI = """
-import time
 import dossier.assemble.build as build
+from dossier.signals import sleep
 write_temp = build._write_temp
 def held(*args, **kwargs):
     path = write_temp(*args, **kwargs)
     print("ĐANG GIỮ BẢN TẠM", flush=True)
-    time.sleep(120)
+    sleep(120)  # a slow disk; a stop is acted on at the next safe point, which this wait is
     return path
 build._write_temp = held
 from dossier.cli import main
@@ -188,8 +188,8 @@ def test_build_killed_while_publishing_keeps_the_previous_output(good, tmp_path,
     assert_stopped(proc, lines, sig, "ghép hồ sơ", target, before, tmp_path)
 
 
-def assert_stopped(proc, lines, sig, stage, target, before, tmp_path) -> None:
-    """The build stopped on ``sig`` with its message, and the old output is intact."""
+def assert_stopped(proc, lines, sig, stage, target, before, tmp_path) -> str:
+    """The build stopped on ``sig`` with its message, and the old output is intact; its stderr."""
     try:
         code = proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
@@ -203,6 +203,7 @@ def assert_stopped(proc, lines, sig, stage, target, before, tmp_path) -> None:
     assert "Đã dừng theo yêu cầu" in stderr and "Traceback" not in output
     assert snapshot(target) == before
     assert not no_temporaries(tmp_path), no_temporaries(tmp_path)
+    return stderr
 
 
 @pytest.mark.libreoffice

@@ -369,13 +369,16 @@ def _assemble_pdf(
         part.dropped = [s for s in map(Source.of, spec.sources.get(part_def.key, ())) if s.path not in kept]
         if part_def.kind == "document" and not sources:
             part.dropped = part.dropped[1:]  # the document itself is the missing part
+        checkpoint()
         if sources:
             part.segments = _segments(part_def, sources, epoch)
             if spec.separators:
                 part.separator = _separator(part_def, len(parts) + 1, epoch)
         parts.append(part)
 
+    checkpoint()
     cover, contents, total = _front_matter(spec, kind, parts, epoch)
+    checkpoint()
     out = pikepdf.new()
     out.pages.extend(cover.pages)
     contents_first = len(out.pages) + 1
@@ -391,10 +394,14 @@ def _assemble_pdf(
         raise build_error(f"Lỗi dàn trang: tính {total} trang nhưng ghép được {len(out.pages)} trang.")
     link_contents(out, range(contents_first - 1, contents_first - 1 + len(contents.pages)))
     _outline(out, parts, contents_first)
+    checkpoint()
     stamp_pages(out, draft=spec.draft)
     if spec.dedupe:
+        checkpoint()
         merge_font_subsets(out)  # every part's Liberation Serif subsets → one font per face
+        checkpoint()
         dedupe_objects(out)
+    checkpoint()
     metadata = _metadata(out, spec, kind, epoch)
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, compress_streams=True,

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import build_error
+from ..signals import sleep
 
 LOCK_NAME = ".dossier.lock"
 
@@ -40,7 +41,7 @@ def output_lock(folder: str | os.PathLike[str], timeout: float = 120.0, poll: fl
                         f"Một lần dựng hồ sơ khác đang ghi vào thư mục {folder}.",
                         hint="Chờ lần dựng đó xong rồi chạy lại.",
                     ) from None
-                time.sleep(poll)
+                sleep(poll)  # a stop asked for ends the wait (dossier.signals)
         yield path
     finally:
         os.close(fd)  # closing releases the lock

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import functools
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -47,6 +44,59 @@ class _Group(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(self.lazy))
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help`` without importing the command modules: each
+        short help is read from its module's source (:func:`_listed`)."""
+        original = self.get_command
+        self.get_command = lambda ctx, name: self.commands.get(name) or _listed(self.lazy.get(name), name) \
+            or original(ctx, name)  # type: ignore[method-assign]
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            del self.get_command
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        if args is None:  # run as the program (arguments from sys.argv), not by a test's CliRunner
+            signals.install_for_process()  # a stop after the command (exit, cleanup) is a request too
+        return super().main(args, *rest, **kwargs)
+
+
+def _listed(module: str | None, name: str) -> click.Command | None:
+    """A stand-in for command ``name`` of ``module`` with the help and flags its
+    ``@main.command("name", ...)`` (or ``@main.group``) decorator and docstring give,
+    read from the source; None when the source does not say plainly (then the
+    module is imported)."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(module) if module else None
+    if spec is None or not spec.origin:
+        return None
+    try:
+        tree = ast.parse(Path(spec.origin).read_bytes())
+    except (OSError, SyntaxError):
+        return None
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for deco in node.decorator_list:
+            if not (isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute)
+                    and isinstance(deco.func.value, ast.Name) and deco.func.value.id == "main"
+                    and deco.func.attr in ("command", "group")):
+                continue
+            try:
+                args = [ast.literal_eval(a) for a in deco.args]
+                kwargs = {k.arg: ast.literal_eval(k.value) for k in deco.keywords
+                          if k.arg in ("name", "short_help", "hidden", "help", "deprecated")}
+            except ValueError:
+                return None  # a value computed at import: ask the module itself
+            if (args[:1] or [kwargs.get("name")])[0] != name:
+                continue
+            kwargs.pop("name", None)
+            kwargs.setdefault("help", ast.get_docstring(node))
+            return click.Command(name, **kwargs)
+    return None
+
 
 @click.group(
     cls=_Group,
@@ -64,6 +114,10 @@ def main() -> None:
 
 
 def _log_traceback() -> Path:
+    import datetime as _dt  # only when something went wrong: `dossier --help` stays quick
+    import tempfile
+    import traceback
+
     folder = Path(os.environ.get("DOSSIER_LOG_DIR") or tempfile.gettempdir())
     folder.mkdir(parents=True, exist_ok=True)
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -88,26 +142,30 @@ def run_command(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            with signals.installed():
-                return func(*args, **kwargs)
-        except DossierError as exc:
-            click.echo(f"Lỗi: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt as exc:
-            _stopped(exc)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the one catch-all, by design
-            interrupt = interrupted_by(exc)  # Ctrl-C wrapped by Python on its way out
-            if interrupt is not None:
-                _stopped(interrupt)
-            log = _log_traceback()
-            click.echo(
-                f"Lỗi không mong đợi ({type(exc).__name__}): {exc}\n"
-                f"Chi tiết kỹ thuật đã được lưu vào {log}. Vui lòng gửi tệp này cho bộ phận hỗ trợ.",
-                err=True,
-            )
-            sys.exit(EXIT_INTERNAL)
+        with signals.installed():
+            try:
+                result = func(*args, **kwargs)
+                signals.checkpoint()  # asked to stop while the last step ran: say so, exit 130/143
+                return result
+            except DossierError as exc:
+                if signals.requested() is not None:  # e.g. a LibreOffice that the stop itself ended
+                    _stopped(signals.stop_exception())
+                click.echo(f"Lỗi: {exc}", err=True)
+                sys.exit(exc.exit_code)
+            except KeyboardInterrupt as exc:
+                _stopped(exc)
+            except (click.exceptions.Exit, click.ClickException, SystemExit):
+                raise
+            except Exception as exc:  # noqa: BLE001 - the one catch-all, by design
+                interrupt = interrupted_by(exc) or signals.stop_exception()  # a stop wrapped or caused on the way
+                if interrupt is not None:
+                    _stopped(interrupt)
+                log = _log_traceback()
+                click.echo(
+                    f"Lỗi không mong đợi ({type(exc).__name__}): {exc}\n"
+                    f"Chi tiết kỹ thuật đã được lưu vào {log}. Vui lòng gửi tệp này cho bộ phận hỗ trợ.",
+                    err=True,
+                )
+                sys.exit(EXIT_INTERNAL)
 
     return wrapper

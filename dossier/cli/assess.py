@@ -22,20 +22,29 @@ def _warn(warnings) -> None:
 @main.command("assess")
 @click.argument("data", metavar="DỮ_LIỆU", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=OUTPUT_HELP)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Kiểu kết quả: chữ (cho người đọc) hoặc JSON (cho máy).")
 @run_command
-def assess_command(data: Path, output: Path | None) -> None:
+def assess_command(data: Path, output: Path | None, fmt: str) -> None:
     """Đánh giá mức độ đạt các tiêu chí nông thôn mới của một xã.
 
     DỮ_LIỆU là tệp số liệu của xã (.yaml hoặc biểu mẫu Excel .xlsx). Kết quả Đạt/Chưa
     đạt được tính từ số liệu và mức đạt chuẩn của bộ tiêu chí, không nhập tay.
+    Với --format json, kết quả (cả các cảnh báo) in ra dạng JSON; thông báo khác vào stderr.
     """
     warnings: list = []
-    ctx = assessment_context(evaluate(load_assessment(data, warnings)))
+    result = evaluate(load_assessment(data, warnings))
+    ctx = assessment_context(result)
     _warn(warnings)
-    click.echo(assessment_text(ctx))
+    if fmt == "json":
+        from ..report.json_report import assessment_json
+
+        click.echo(assessment_json(result, warnings))
+    else:
+        click.echo(assessment_text(ctx))
     if output:
         export(ctx, "assessment", output)
-        click.echo(f"Đã ghi {output}")
+        click.echo(f"Đã ghi {output}", err=fmt == "json")
 
 
 @main.command("summary")

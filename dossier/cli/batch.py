@@ -9,9 +9,8 @@ from pathlib import Path
 
 import click
 
-from ..depfile import write_depfile
+from ..depfile import write_depfile, write_stamp
 from ..errors import build_error
-from ..files import write_text
 from ..pipeline import batch
 from ..vntext import vn_number
 from .app import main, run_command
@@ -94,7 +93,7 @@ def _run(units, data_dir: Path, output: Path, jobs: int, only, no_summary: bool,
     if failed or summary_error:
         raise build_error(f"Có {len(failed) + bool(summary_error)} mục không tạo được (xem bảng trên).")
     if stamp:
-        write_text(stamp, "".join(f"{o.slug}\n" for o in outcomes))
+        write_stamp(stamp, "".join(f"{o.slug}\n" for o in outcomes))
 
 
 def _seconds(value: float) -> str:

@@ -13,6 +13,11 @@ from .app import main, run_command
 SETTINGS_HELP = "Tệp thiết lập kế hoạch (ví dụ samples/tam-duong/plans/ke-hoach-2025.yaml): năm, nhiệm vụ, kinh phí, người ký, mục tiêu số bản."
 
 
+def say(message: str) -> None:
+    """Progress, printed by whichever process does the work (a warm worker prints on our stdout)."""
+    click.echo(f"  … {message}")
+
+
 @main.command("villages")
 @click.argument("folder", metavar="THƯ_MỤC", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--settings", type=click.Path(path_type=Path, dir_okay=False), help=SETTINGS_HELP)
@@ -26,30 +31,11 @@ def villages_command(folder: Path, settings: Path | None, target: int | None, ou
 
     THƯ_MỤC chứa tệp số liệu đánh giá của từng xã (có mục villages).
     """
-    from ..compose.villages import VillageTarget, listing, listing_lines, listing_rows
-    from ..criteria import load_folder, summarise
-    from ..errors import input_error
-    from ..pipeline.plans import load_settings, write_table_xlsx
+    from ..pipeline.warm import in_worker
 
-    if output is not None and output.suffix.lower() != ".xlsx":
-        raise input_error(f"Danh sách bản chỉ ghi được ra tệp .xlsx, nhận được “{output.name}”.")
-    summary = summarise(load_folder(folder))
-    spec = load_settings(settings, summary.year).villages_target if settings else None
-    goal = None
-    if spec is not None:
-        goal = VillageTarget(target or spec.count, spec.year, tuple(spec.communes), spec.scope)
-    elif target is not None:
-        goal = VillageTarget(target, summary.year + 1)
-    result = listing(list(summary.communes), goal)
-    if not result.communes:
-        raise input_error(f"Không xã nào trong {folder} có số liệu đánh giá thôn, bản (mục villages).")
-    for line in listing_lines(result):
+    for line in in_worker("dossier.pipeline.listing:village_list", folder, settings, target, output):
         click.echo(line)
     if output is not None:
-        title = f"DANH SÁCH BẢN ĐẠT CHUẨN NÔNG THÔN MỚI NĂM {summary.year}"
-        rows = [(row, "task") for row in listing_rows(result)]
-        write_table_xlsx(output, [title, result.district or ""],
-                         ["STT", "Xã", "Bản", "Số tiêu chí đạt", "Kết quả", "Chỉ tiêu chưa đạt"], rows)
         click.echo(f"Đã ghi {output}")
 
 
@@ -82,11 +68,11 @@ def plan_command(data: Path, settings: Path | None, output: Path) -> None:
 def plans_command(folder: Path, settings: Path | None, output: Path, quiet: bool) -> None:
     """Lập kế hoạch năm tới của mọi xã trong THƯ_MỤC (Word và PDF) và bảng tổng hợp
     kế hoạch các xã (Word, PDF, Excel)."""
-    from ..pipeline.plans import build_plans
-    from ..vntext import vn_number
+    from ..pipeline.warm import in_worker
+    from ..vntext.numbers import vn_number
 
-    progress = None if quiet else (lambda msg: click.echo(f"  … {msg}"))
-    result = build_plans(folder, output, settings_file=settings, progress=progress)
+    result = in_worker("dossier.pipeline.plans:build_plans", folder, output, settings_file=settings,
+                       progress=None if quiet else say)
     total = sum(p.total for p in result.facts)
     click.echo(f"Đã tạo {len(result.facts)} kế hoạch và bảng tổng hợp trong {output} "
                f"(tổng kinh phí dự kiến {vn_number(total)} đồng).")

@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 
+from ..signals import checkpoint
 from .failures import CRASH, OPEN, START, TIMEOUT, ConversionFailure
 from .soffice import group_pids, kill_group, new_profile, office_env, profile_url, remove_tree
 from .options import PDF_OPTIONS
@@ -100,6 +101,12 @@ class BatchWorker:
             if time.monotonic() > deadline:
                 hung = reached + 1
                 break
+            try:
+                checkpoint()
+            except KeyboardInterrupt:
+                kill_group(self.proc)
+                self.proc = None
+                raise
             time.sleep(0.05)
         kill_group(self.proc)
         self.proc = None

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..errors import Problem, build_error
 from ..files import write_bytes
+from ..signals import checkpoint
 from .batch_worker import BatchWorker
 from .cache import PdfCache
 from .failures import CRASH, INVALID, RETRYABLE, START, ConversionFailure, describe
@@ -140,8 +141,8 @@ class Converter:
                 return
             try:
                 self._start(worker, fresh=False)
-            except ConversionFailure:
-                pass
+            except (ConversionFailure, KeyboardInterrupt):
+                pass  # a stop: the worker is killed; the caller's own checkpoint stops the command
 
     def pids(self) -> list[list[int]]:
         """Process ids of each worker's LibreOffice group (for memory sampling)."""
@@ -217,7 +218,8 @@ class Converter:
             t.start()
         for t in threads:
             while t.is_alive():
-                t.join(0.5)
+                t.join(0.5)  # a stop: each thread raises it at its next wait (UnoWorker._checkpoint)
+        checkpoint()  # a stop wins over the failures it caused
         if errors:
             raise errors[0]
 

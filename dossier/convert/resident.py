@@ -45,6 +45,7 @@ from pathlib import Path
 from ..errors import build_error
 from ..paths import FONTS_DIR
 from ..proc import rss_mb
+from ..signals import checkpoint
 from .failures import START, ConversionFailure
 from .options import PDF_OPTIONS
 from .soffice import group_pids, office_env, profile_url, remove_tree, unique_name
@@ -281,6 +282,9 @@ class ResidentWorker(UnoWorker):
     def _exit_code(self) -> int | None:
         return None
 
+    def _abandon(self) -> None:
+        self.stop()  # detach: the server finishes the document for nobody and stays for the next command
+
     def _answered(self, answer: dict) -> None:
         if answer.get("retire"):
             self._retiring = True  # it exits after this answer; the next start waits for it, then starts anew
@@ -373,6 +377,7 @@ def read_line(fd: int, timeout: float, sock: socket.socket | None = None) -> str
         left = deadline - time.monotonic()
         if left <= 0:
             raise ConversionFailure(START, f"no answer in {timeout:g} s")
+        checkpoint()
         ready, _, _ = select.select([fd], [], [], min(left, 1.0))
         if not ready:
             continue

@@ -19,6 +19,7 @@ import threading
 import time
 from pathlib import Path
 
+from ..signals import checkpoint
 from .options import PDF_OPTIONS
 from .failures import CRASH, OPEN, START, TIMEOUT, ConversionFailure
 from .soffice import group_pids, kill_group, new_profile, office_env, profile_url, remove_tree, unique_name
@@ -156,6 +157,18 @@ class UnoWorker:
     def _answered(self, answer: dict) -> None:
         """Hook: look at each answer (the resident worker notices a retiring server)."""
 
+    def _checkpoint(self) -> None:
+        """A safe point in a wait: on a stop request, end this conversion (the request
+        and its answer would be out of step) and raise the stop."""
+        try:
+            checkpoint()
+        except KeyboardInterrupt:
+            self._abandon()
+            raise
+
+    def _abandon(self) -> None:
+        self.kill()
+
     def _read(self, timeout: float) -> dict:
         """One JSON line from the helper within ``timeout`` seconds, else kill and raise."""
         deadline = time.monotonic() + timeout
@@ -165,6 +178,7 @@ class UnoWorker:
             if left <= 0:
                 self.kill()
                 raise ConversionFailure(TIMEOUT, f"no answer in {timeout:g} s")
+            self._checkpoint()
             ready, _, _ = select.select([fd], [], [], min(left, 1.0))
             if not ready:
                 continue

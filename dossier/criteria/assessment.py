@@ -253,4 +253,6 @@ def load_assessment(path: str | os.PathLike[str], warnings: list[Problem] | None
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         raise input_error(f"Không đọc được {path}: dữ liệu đánh giá phải là tệp .yaml, .yml, .json hoặc .xlsx.")
-    return loader(path, warnings if warnings is not None else [])
+    from ..load.parsed import cached  # the same bytes were read and checked before: not again
+
+    return cached(path, warnings if warnings is not None else [], loader)

@@ -19,7 +19,9 @@ Output layout::
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
+import signal
 import time
 import traceback
 from collections.abc import Iterator
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import DossierError, build_error, input_error
 from ..load.files import load_mapping
+from ..signals import checkpoint, on_stop
 
 if TYPE_CHECKING:
     from .reuse import Built
@@ -123,6 +126,12 @@ def run_task(task: Task, out_root: Path, *, draft: bool = False, prebuilt: dict 
     ``prebuilt``: dossiers this run already built, for a dossier that nests them.
     ``share``: another dossier of the run nests this one: record what was built.
     ``signing``: a :class:`dossier.sign.batch.BatchSigning`: sign the dossier (not reports)."""
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:  # a worker process: a forkserver one starts without
+        from ..signals import install_for_process    # the request handler a forked one inherits
+
+        install_for_process()
     start = time.perf_counter()
     outcome = Outcome(task.slug, ok=False, seconds=0.0)
     try:
@@ -134,12 +143,13 @@ def run_task(task: Task, out_root: Path, *, draft: bool = False, prebuilt: dict 
             outcome.outputs += _assessment_report(task.path, Path(out_root) / task.slug)
         elif task.kind == "dossier":
             from .registry import pipeline_for
-            from .reuse import record
+            from .reuse import forget, record, save
 
-            name = task.path.stem.removeprefix("ho-so-")
+            if signing is None:  # signatures belong to their build: another command never copies them
+                prebuilt = {**_saved_nested(task.path, out_root), **(prebuilt or {})}
             extra = {"prebuilt": prebuilt} if prebuilt else {}  # only a dossier that nests others gets some
             with _signing(signing) as hook:
-                result = pipeline_for(task.path).build(task.path, Path(out_root) / DOSSIERS_DIR / name,
+                result = pipeline_for(task.path).build(task.path, _dossier_dir(out_root, task.path),
                                                        draft=draft, converter=converter, **extra)
             if hook is not None:
                 outcome.signatures += len(hook.signed)
@@ -147,8 +157,13 @@ def run_task(task: Task, out_root: Path, *, draft: bool = False, prebuilt: dict 
             outcome.outputs.append(result.output)
             outcome.inputs += result.inputs
             outcome.pages += result.pages
+            built = record(task.path, result, draft=draft)
+            if signing is None:
+                save(built)  # for a later command nesting it (make builds the district's dossier on its own)
+            else:
+                forget(result.output.parent)  # what an unsigned build left there no longer describes it
             if share:
-                outcome.built.append(record(task.path, result, draft=draft))
+                outcome.built.append(built)
         else:
             outcome.outputs += build_summary(task.path, out_root, converter)
         outcome.ok = True
@@ -158,6 +173,23 @@ def run_task(task: Task, out_root: Path, *, draft: bool = False, prebuilt: dict 
         outcome.error = f"Lỗi không mong đợi ({type(exc).__name__}): {exc}\n{traceback.format_exc(limit=5)}"
     outcome.seconds = time.perf_counter() - start
     return outcome
+
+
+def _dossier_dir(out_root: Path, data_file: Path) -> Path:
+    return Path(out_root) / DOSSIERS_DIR / Path(data_file).stem.removeprefix("ho-so-")
+
+
+def _saved_nested(data_file: Path, out_root: Path) -> dict:
+    """The dossiers ``data_file`` nests that an earlier command built under ``out_root``."""
+    from .registry import nested_files
+    from .reuse import saved
+
+    found = {}
+    for nested in nested_files(data_file):
+        built = saved(_dossier_dir(out_root, nested))
+        if built is not None and built.data_file == nested:
+            found[nested] = built
+    return found
 
 
 def _signing(plan):
@@ -280,9 +312,10 @@ def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False
     jobs = max(1, min(jobs, len(tasks)))
     # Never more tasks in flight than workers: the next one is chosen when a worker frees,
     # so a dossier that waited for its nested ones runs as soon as they are done.
-    with workers(jobs, clean=signing is not None) as pool:
+    with workers(jobs, clean=signing is not None) as pool, on_stop(lambda signum: forward_stop(pool, signum)):
         running: dict = {}
         while schedule.waiting or running:
+            checkpoint()  # a stop: no new task; the running ones stop at their own checkpoints
             while len(running) < jobs and (task := schedule.next(idle=not running)) is not None:
                 future = pool.submit(run_task, task, out_root, draft=draft, signing=signing,
                                      **schedule.arguments(task))
@@ -294,6 +327,7 @@ def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False
             except Exception as exc:  # noqa: BLE001 - its worker process died; the others go on
                 outcome = Outcome(task.slug, ok=False, seconds=0.0,
                                   error=f"Tiến trình làm việc dừng bất thường ({type(exc).__name__}: {exc}).")
+            checkpoint()  # a task the stop cut short is not reported as failed
             schedule.finished(task, outcome)
             if done := finished(outcome):
                 yield done
@@ -318,6 +352,17 @@ def workers(jobs: int, *, clean: bool = False):
     return ProcessPoolExecutor(max_workers=jobs)
 
 
+def forward_stop(pool, signum: int) -> None:
+    """Pass a stop signal on to the pool's worker processes (called from the signal
+    handler: a SIGTERM sent to this process alone reaches no worker otherwise)."""
+    if hasattr(pool, "signal_busy"):
+        pool.signal_busy(signal.SIGINT)  # warm workers: stop at their next checkpoint
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signum)
+
+
 class InProcess:
     """An executor that runs each call at once, in this process."""
 
@@ -338,8 +383,9 @@ class InProcess:
 
 def run_summary(data_dir: Path, out_root: Path) -> list[Path]:
     """The district summary alone (``--summary-only``), in a warm worker when there is one."""
-    with workers(1) as pool:
-        outcome = pool.submit(run_task, Task(SUMMARY_DIR, "summary", Path(data_dir)), out_root).result()
+    from .warm import in_worker
+
+    outcome = in_worker(f"{__name__}:run_task", Task(SUMMARY_DIR, "summary", Path(data_dir)), out_root)
     if not outcome.ok:
         raise build_error(f"Không tạo được báo cáo tổng hợp: {outcome.error}")
     return outcome.outputs

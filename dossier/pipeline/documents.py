@@ -9,6 +9,7 @@ from pathlib import Path
 from ..compose.commune import Composed
 from ..paths import TEMPLATES_DIR
 from ..render.docx import render_docx
+from ..signals import checkpoint
 
 
 def render_documents(documents: list[Composed], names: list[str], stage: Path,
@@ -16,6 +17,7 @@ def render_documents(documents: list[Composed], names: list[str], stage: Path,
     """Write each document as ``stage/<name>.docx``; return the (docx, pdf) pairs to convert."""
     pairs = []
     for doc, name in zip(documents, names, strict=True):
+        checkpoint()
         say(f"soạn {name}.docx")
         docx = stage / f"{name}.docx"
         render_docx(TEMPLATES_DIR / f"{doc.template}.docx", doc.view, docx, title=doc.title,

@@ -87,3 +87,43 @@ def copy_built(prebuilt: Mapping[Path, Built], data_file: Path, out_dir: Path, *
                    documents=[out_dir / p.name for p in built.result.documents],
                    inputs=list(built.result.inputs), missing=list(built.result.missing),
                    warnings=list(built.result.warnings))
+
+
+# -- between commands: `make` builds a commune's dossier and the district's in two commands
+
+def _record_file(folder: Path) -> Path:
+    """Beside a dossier folder a batch built (hidden, like its lock; the folder's own
+    files stay exactly the dossier's)."""
+    folder = Path(folder)
+    return folder.parent / f".{folder.name}.built.json"
+
+
+def save(built: Built) -> None:
+    """Remember ``built`` in its own folder, for a later command that nests it."""
+    from ..files import write_text
+
+    r = built.result
+    folder = r.output.parent  # the folder's own files by name: the record is the same wherever it is built
+    write_text(_record_file(folder), json.dumps({
+        "data_file": str(built.data_file), "draft": built.draft, "fingerprint": built.fingerprint,
+        "output": r.output.name, "pages": r.pages, "documents": [p.name for p in r.documents],
+        "inputs": [str(p) for p in r.inputs], "missing": r.missing, "warnings": r.warnings,
+    }, ensure_ascii=False, indent=1))
+
+
+def saved(folder: Path) -> Built | None:
+    """What :func:`save` remembered in ``folder`` (None: nothing, or not readable).
+    :func:`copy_built` still checks the fingerprint and the manifest before using it."""
+    try:
+        folder = Path(folder)
+        d = json.loads(_record_file(folder).read_text(encoding="utf-8"))
+        result = DossierResult(folder / d["output"], int(d["pages"]), [folder / p for p in d["documents"]],
+                               [Path(p) for p in d["inputs"]], list(d["missing"]), list(d["warnings"]))
+        return Built(Path(d["data_file"]), bool(d["draft"]), result, str(d["fingerprint"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def forget(folder: Path) -> None:
+    """Remove what :func:`save` left beside ``folder`` (its dossier was built otherwise since)."""
+    _record_file(folder).unlink(missing_ok=True)

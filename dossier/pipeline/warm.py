@@ -52,6 +52,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from ..keyed import package_digest
 from ..paths import FONTS_DIR, PACKAGE_DIR
 
 LOCK, SOCKET, STATE, LOG = "zygote.lock", "zygote.sock", "zygote.json", "zygote.log"
@@ -83,10 +84,7 @@ def code_key() -> str:
         with contextlib.suppress(OSError):  # installed distributions and their versions
             h.update("\0".join(sorted(n for n in os.listdir(entry)
                                       if n.endswith((".dist-info", ".egg-info", ".pth")))).encode())
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(f"file {path.relative_to(PACKAGE_DIR)}\0".encode())
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+    h.update(f"package {package_digest()}\0".encode())  # every file of the dossier package
     for path in sorted(FONTS_DIR.rglob("*")):  # the zygote has loaded them (see zygote.preload)
         if path.is_file():
             st = path.stat()
@@ -125,6 +123,29 @@ def locked(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def in_worker(target: str, /, *args: Any, **kwargs: Any) -> Any:
+    """``module:function`` called with these arguments in a warm worker when resident
+    servers are on (everything is imported there: a district-wide command skips
+    about 1 s of imports, and this process does not import ``module`` at all), else
+    here. Its result, or its exception; a stop asked for is passed on to the worker.
+    The arguments and the result must pickle."""
+    from ..signals import on_stop
+
+    pool = WarmPool.open(1)
+    if pool is None:
+        return call_named(target, *args, **kwargs)
+    with pool, on_stop(lambda _signum: pool.signal_busy(signal.SIGINT)):
+        return pool.submit(call_named, target, *args, **kwargs).result()
+
+
+def call_named(target: str, /, *args: Any, **kwargs: Any) -> Any:
+    """Import ``module`` and call its ``function`` (``target`` is ``module:function``)."""
+    import importlib
+
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
 
 class WarmPool:
@@ -179,11 +200,11 @@ class WarmPool:
     def shutdown(self, cancel: bool = False) -> None:
         """Let every worker clean up and exit (``cancel``: interrupt the calls in progress first)."""
         if cancel:  # as Ctrl-C does to ordinary workers (these are not in the terminal's process group)
-            self._signal_busy(signal.SIGINT)
+            self.signal_busy(signal.SIGINT)
             deadline = time.monotonic() + CANCEL_GRACE
             while self._busy and time.monotonic() < deadline:
                 time.sleep(0.05)
-            self._signal_busy(signal.SIGKILL)
+            self.signal_busy(signal.SIGKILL)
         self._calls.shutdown(wait=True)
         for conn, _pid in self._free:
             with contextlib.suppress(OSError, EOFError):
@@ -195,9 +216,11 @@ class WarmPool:
 
     def kill_busy(self) -> None:
         """Kill the workers running a call now (it fails with WorkerDied); later calls get new ones."""
-        self._signal_busy(signal.SIGKILL)
+        self.signal_busy(signal.SIGKILL)
 
-    def _signal_busy(self, sig: int) -> None:
+    def signal_busy(self, sig: int) -> None:
+        """Send ``sig`` to the workers running a call now (SIGINT: a stop request,
+        acted on at the work's next checkpoint)."""
         with self._lock:
             pids = list(self._busy)
         for pid in pids:

@@ -24,6 +24,7 @@ import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from .. import signals
 from ..convert.resident import read_state, write_state
 from . import warm
 from .warm import LOCK, SOCKET, STATE, locked
@@ -33,7 +34,8 @@ POLL = 1.0  # seconds between checks for idleness and finished workers
 
 MODULES = ("dossier.render.reports", "dossier.report.xlsx_report", "dossier.report.context", "dossier.criteria",
            "dossier.convert.converter", "dossier.assemble.build", "dossier.assemble.probe", "dossier.render.html",
-           "weasyprint", "weasyprint.text.fonts", "PIL.Image")
+           "dossier.pipeline.plans", "dossier.pipeline.listing", "dossier.compose.villages",  # district-wide commands
+           "click", "weasyprint", "weasyprint.text.fonts", "PIL.Image")
 
 
 def preload() -> None:
@@ -154,7 +156,8 @@ def _worker(sock: socket.socket) -> None:
     closing = False
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signals.install_for_process()  # SIGINT (the caller's cancel) is a request: see _answer
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         sock.settimeout(10)
         _, fds, _, _ = socket.recv_fds(sock, 1, 2)
         for target, fd in zip((1, 2), fds):
@@ -198,6 +201,8 @@ def _answer(conn: Connection) -> bool:
             return False
         if request is None:
             return True
+        if signals.requested() is not None:
+            raise signals.stop_exception()  # a cancel that came between two calls
         fn, args, kwargs = request
         try:
             answer = ("ok", fn(*args, **kwargs))

@@ -4,6 +4,7 @@ context in the sandboxed environment, rules sized, saved reproducibly."""
 from __future__ import annotations
 
 import io
+import pickle
 import re
 import zipfile
 from pathlib import Path
@@ -13,6 +14,7 @@ import jinja2
 
 from ..errors import input_error
 from ..files import write_bytes
+from ..keyed import Store, key
 from ..paths import TEMPLATES_DIR
 from .docx_package import docx_bytes, set_properties, source_date
 from .environment import TemplateTimeout, make_environment, template_error, time_limit
@@ -104,6 +106,26 @@ def render_docx(template: Path, context: dict[str, Any], out: Path, *, title: st
                 date=None) -> bool:
     """Fill ``template`` with ``context`` and write ``out`` atomically.
     Returns False when ``out`` already had exactly these bytes."""
-    doc = render_docx_document(Path(template), context)
-    set_properties(doc, title=title, subject=title, author=author, when=source_date(date))
-    return write_bytes(out, docx_bytes(doc))
+    when = source_date(date)
+    store, entry = _rendered(Path(template), context, title, author, when)
+    data = store.get(entry) if store is not None else None
+    if data is None:
+        doc = render_docx_document(Path(template), context)
+        set_properties(doc, title=title, subject=title, author=author, when=when)
+        data = docx_bytes(doc)
+        if store is not None:
+            store.put(entry, data)
+    return write_bytes(out, data)
+
+
+def _rendered(template: Path, context: dict[str, Any], *parts: Any) -> tuple[Store | None, str]:
+    """Where a DOCX rendered from these exact inputs is kept (:mod:`dossier.keyed`):
+    the template's bytes and the pickled context (a context that does not pickle,
+    or a template that cannot be read, is simply rendered)."""
+    store = Store.open("docx")
+    if store is None:
+        return None, ""
+    try:
+        return store, key(template.read_bytes(), pickle.dumps((context, parts), protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return None, ""

@@ -20,8 +20,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import logging
 import os
+import pickle
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -36,6 +38,7 @@ import jinja2
 from ..errors import Problem, build_error, input_error
 from ..files import atomic_path
 from ..fonts import use_project_fonts
+from ..keyed import Store, key
 from ..paths import FONTS_DIR, TEMPLATES_DIR
 from .environment import TemplateTimeout, make_environment, template_error, time_limit
 from .filters import HTML_FILTERS
@@ -100,6 +103,7 @@ def _guarded_fetcher_class() -> type:
             super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False)
             self.roots = [Path(r).resolve() for r in roots]
             self.refused: list[str] = []
+            self.fetched: list[Path] = []  # files read: what a cached layout depends on besides the HTML
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = url.split(":", 1)[0].lower() if ":" in url else ""
@@ -108,6 +112,7 @@ def _guarded_fetcher_class() -> type:
             if scheme == "file":
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if any(path == root or path.is_relative_to(root) for root in self.roots) and path.is_file():
+                    self.fetched.append(path)
                     return super().fetch(url, headers)
             self.refused.append(url[:200])
             raise URLFetchingError(f"refused by dossier: {url[:200]}")
@@ -202,6 +207,10 @@ def html_to_pdf_bytes(
     (network, a file outside the allowed folders) is an error; otherwise it is
     counted in the warnings.
     """
+    store, entry = _layout_key(html, base_dir, allowed_paths, strict, label, source_date_epoch)
+    found = _cached_layout(store, entry)
+    if found is not None:
+        return found
     weasyprint, font_config = _weasyprint()
     fetcher = _guarded_fetcher_class()([TEMPLATES_DIR, FONTS_DIR, base_dir, *map(Path, allowed_paths)])
     collector = _WarningCollector()
@@ -227,7 +236,57 @@ def html_to_pdf_bytes(
             hint="Mẫu chỉ được dùng tệp trong thư mục templates/, fonts/ và các tệp phụ lục được chỉ định; "
             "không được tải từ mạng.",
         )
-    return HtmlResult(pdf, [*(f"bị chặn: {u}" for u in fetcher.refused), *collector.messages])
+    result = HtmlResult(pdf, [*(f"bị chặn: {u}" for u in fetcher.refused), *collector.messages])
+    if store is not None and not fetcher.refused:
+        files = sorted({(str(p), _digest(p)) for p in fetcher.fetched})
+        store.put(entry, pickle.dumps((result.pdf, result.warnings, files), protocol=pickle.HIGHEST_PROTOCOL))
+    return result
+
+
+# -- layouts remembered (dossier.keyed): the cover, contents and photo pages of a dossier
+# rebuilt after one number changed are mostly the same HTML, over the same files
+
+def _layout_key(html: str, base_dir: Path, allowed: Iterable, strict: bool, label: str,
+                epoch: int | None) -> tuple[Store | None, str]:
+    store = Store.open("html")
+    if store is None:
+        return None, ""
+    settings = json.dumps([str(base_dir), sorted(map(str, allowed)), strict, label, epoch,
+                           os.environ.get("SOURCE_DATE_EPOCH"), _engine()])
+    return store, key(html, settings)
+
+
+@functools.lru_cache(maxsize=1)
+def _engine() -> str:
+    """The layout engine and the faces it embeds: WeasyPrint's and pydyf's versions, the fonts' bytes."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256(f"{version('weasyprint')} {version('pydyf')}".encode())
+    for font in sorted(FONTS_DIR.rglob("*")):
+        if font.is_file():
+            h.update(font.name.encode() + hashlib.sha256(font.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _cached_layout(store: Store | None, entry: str) -> HtmlResult | None:
+    """The layout kept for this HTML, if every file it read still has the same bytes."""
+    data = store.get(entry) if store is not None else None
+    if data is None:
+        return None
+    try:
+        pdf, warnings, files = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a torn or foreign entry: lay out again
+        return None
+    if any(_digest(Path(name)) != digest for name, digest in files):
+        return None  # a photo or a style sheet changed since
+    return HtmlResult(pdf, list(warnings))
 
 
 def render_html_bytes(

@@ -163,6 +163,8 @@ def keep_warm(warm_up, stop: threading.Event, every: float = 300.0) -> None:
         try:
             with tempfile.TemporaryDirectory(prefix="dossier-web-warm-") as tmp:
                 warm_up(Path(tmp))
+        except KeyboardInterrupt:  # the server is asked to stop (dossier.signals): so is the warm-up
+            return
         except Exception:  # no LibreOffice: pages that need it will say so
             if not stop.is_set():
                 traceback.print_exc()

@@ -62,8 +62,17 @@ def serve(data_dir: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, 
         threading.Timer(0.5, lambda: webbrowser.open(url)).start()
     if on_ready is not None:
         on_ready(server)
+    from .. import signals
+
+    # Ctrl-C/SIGTERM only record a stop (dossier.signals): the loop is asked to end, from
+    # another thread (shutdown() waits for serve_forever, which runs in this one)
+    def stop_serving(_signum: int) -> None:
+        threading.Thread(target=server.shutdown, daemon=True, name="dossier-stop").start()
+
     try:
-        server.serve_forever()
+        with signals.on_stop(stop_serving):
+            server.serve_forever()
+        signals.consume()  # stopping is how a server ends: not an interrupted command
     except KeyboardInterrupt:
         pass
     finally:
