@@ -22,7 +22,7 @@ from dossier.sign.batch import RemoteKeyRing, batch_signing
 from . import pki as P
 from .conftest import SAMPLES
 from .test_sign import blank_pdf, pdfsig
-from .test_sign_pkcs11 import MODULE, PIN, token  # noqa: F401 - the token fixture
+from .test_sign_pkcs11 import MODULE, PIN
 from .test_sign_pkcs11 import pytestmark as needs_softhsm
 from .test_warm import runtime  # noqa: F401 - a private runtime folder for the zygote
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,51 +15,11 @@ from dossier.cli import main
 from . import pki as P
 from .test_sign import blank_pdf, pdfsig
 
-MODULE = "/usr/lib/softhsm/libsofthsm2.so"
-PIN = "246810"
+from .conftest import SOFTHSM_MODULE as MODULE
+from .conftest import TOKEN_PIN as PIN
 
 pytestmark = pytest.mark.skipif(not (shutil.which("softhsm2-util") and Path(MODULE).exists())
                                 and not os.environ.get("CI"), reason="SoftHSM2 chưa được cài")
-
-
-@pytest.fixture(scope="module")
-def token(tmp_path_factory):
-    """A SoftHSM2 token in a private folder holding the signer's key and certificate."""
-    folder = tmp_path_factory.mktemp("softhsm")
-    (folder / "tokens").mkdir()
-    conf = folder / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n")
-    env = {**os.environ, "SOFTHSM2_CONF": str(conf)}
-    old = os.environ.get("SOFTHSM2_CONF")
-    os.environ["SOFTHSM2_CONF"] = str(conf)
-    pki = P.make_pki(folder / "pki")
-    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "ubnd-binh-lu", "--pin", PIN,
-                    "--so-pin", "13579"], check=True, env=env, capture_output=True)
-    key_pem = pki.organisation.key_pem(folder / "key.pem")
-    subprocess.run(["softhsm2-util", "--import", str(key_pem), "--token", "ubnd-binh-lu", "--label", "van-thu",
-                    "--id", "01", "--pin", PIN], check=True, env=env, capture_output=True)
-    key_pem.unlink()
-    import pkcs11
-    from cryptography.hazmat.primitives import serialization
-    from pkcs11 import Attribute, CertificateType, ObjectClass
-
-    lib = pkcs11.lib(MODULE)
-    tok = lib.get_token(token_label="ubnd-binh-lu")
-    cert = pki.organisation.cert
-    with tok.open(rw=True, user_pin=PIN) as session:
-        session.create_object({
-            Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
-            Attribute.TOKEN: True, Attribute.LABEL: "van-thu", Attribute.ID: b"\x01",
-            Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER),
-            Attribute.SUBJECT: cert.subject.public_bytes(), Attribute.ISSUER: cert.issuer.public_bytes(),
-        })
-    chain = folder / "intermediate.pem"
-    pki.intermediate.pem(chain)
-    yield pki, chain
-    if old is None:
-        os.environ.pop("SOFTHSM2_CONF", None)
-    else:
-        os.environ["SOFTHSM2_CONF"] = old
 
 
 def run(*args, input=None, env=None):
