@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import Problem, input_error
 from .appearance import SEAL_DEFAULT_MM, image_style, info_box_size, info_style, load_picture
 from .keys import OpenedKey
-from .locate import Box, find_blanks, find_signature_block, top_right
+from .locate import PT_PER_MM, Box, find_blanks, find_signature_block, top_right
 from .policy import DEFAULT_DIGEST, check_certificate, subject_name, subject_organisation
 
 ROLES = ("nguoi-ky", "van-thu", "phu-luc", "ban-sao")
@@ -194,7 +194,7 @@ def sign_bytes(data: bytes, source: str, request: SignRequest, key: OpenedKey,
     else:
         w, h = info_box_size()
         pw, ph = _page_size(reader, 0)
-        box = top_right(pw, ph, w, h)
+        box = _free_top_right(existing.values(), pw, ph, w, h)
         org = subject_organisation(key.cert) or subject_name(key.cert)
         lines = [request.number] if request.role == "phu-luc" else \
             [f"{request.copy_form}: {org}", *([request.number] if request.number else [])]
@@ -224,6 +224,19 @@ def sign_bytes(data: bytes, source: str, request: SignRequest, key: OpenedKey,
     result = SignResult(request.role, name, subject_name(key.cert), subject_organisation(key.cert), when,
                         hashlib.sha256(signed).hexdigest(), "PAdES B-T" if timestamper else "PAdES B-B", filled)
     return signed, result
+
+
+def _free_top_right(taken, page_width: float, page_height: float, w: float, h: float) -> Box:
+    """The top-right information box, moved left past the boxes already there (a copy of an
+    appendix carries both texts side by side, never one over the other)."""
+    box = top_right(page_width, page_height, w, h)
+    gap = 3 * PT_PER_MM
+    while any(t.page == box.page and t.x0 < box.x1 and box.x0 < t.x1 and t.y0 < box.y1 and box.y0 < t.y1
+              for t in taken):
+        if box.x0 - w - gap < 0:
+            break  # no room left in the top margin: the last place is kept
+        box = Box(box.page, box.x0 - w - gap, box.y0, box.x1 - w - gap, box.y1)
+    return box
 
 
 def _reserve(key: OpenedKey, timestamper) -> int:
