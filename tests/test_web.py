@@ -633,3 +633,24 @@ def test_check_a_pdf_marks_each_finding_where_the_reader_found_it(app, client, t
     boxes = re.findall(r'class="mark (error|warning)" style="left:([\d.]+)%;top:([\d.]+)%', done)
     assert boxes, done[:3000]
     assert all(0 <= float(left) <= 100 and 0 <= float(top) <= 100 for _, left, top in boxes)
+
+
+def test_communes_of_the_2026_period_show_their_group(tmp_path):
+    """A folder of 2026–2030 communes: the list and a commune's page name its group (nhóm 1–3)
+    beside the criteria set, and the result counts 10 criteria."""
+    import shutil
+
+    from .conftest import SAMPLES
+
+    data = tmp_path / "lai-chau-2026"
+    shutil.copytree(SAMPLES.parent / "lai-chau-2026", data)
+    app = create_app(data, state_dir=tmp_path / "state", testing=True)
+    try:
+        client = app.test_client()
+        listing = text(client.get("/xa"))
+        assert "Nhóm 2 — Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2026 - 2030" in listing
+        assert "10/10" in listing
+        page = text(client.get("/xa/binh-lu"))
+        assert "Nhóm xã: Nhóm 2" in page and "/10" in page
+    finally:
+        close_app(app)

@@ -56,8 +56,12 @@ def _evaluate(path: Path):
 
 
 def _group(result) -> str:
-    """The group a unit is judged in: its criteria set (era, level)."""
-    return result.criteria_set.name
+    """The group a unit is judged in: the commune group when its set has groups (2026–2030:
+    "Nhóm 2 — …"), and always the criteria set (era, level)."""
+    group = getattr(result, "group", None)
+    if group is None:
+        return result.criteria_set.name
+    return f"{group.group_name} — {result.criteria_set.name}"
 
 
 @bp.route("/xa")
