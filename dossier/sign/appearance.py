@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, input_error
+from ..layout.metrics import PT_PER_MM
 from ..paths import FONTS_DIR
 from .policy import iso_vn
 
@@ -32,7 +33,6 @@ INFO_FONT_PT = 10  # Decree 30: appendix/copy information, Times New Roman 10 pt
 SEAL_RANGE_MM = (15.0, 60.0)  # a DPI implying a size outside this is not the real size
 SEAL_DEFAULT_MM = 36.0  # a commune People's Committee seal is about 35-36 mm across
 INFO_BOX_MM = (80.0, 13.0)  # three 10 pt lines  # width, height of the top-right information box
-PT_PER_MM = 72 / 25.4
 
 
 def _cache_dir() -> Path:

@@ -16,8 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..errors import Problem, input_error
+from ..layout.metrics import PT_PER_MM
 
-PT_PER_MM = 72 / 25.4
 SIGNATURE_MAX_W_MM = 50.0  # the signature image's box: at most this wide…
 SIGNATURE_MARGIN_MM = 1.5  # …and this far from the title and name lines
 BLANK_MIN_MM = 3.0  # a gap this wide between "ngày" and "tháng" is a blank to fill
