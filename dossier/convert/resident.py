@@ -48,6 +48,7 @@ from ..proc import rss_mb
 from ..signals import checkpoint
 from .failures import START, ConversionFailure
 from .options import PDF_OPTIONS
+from .profile import seed
 from .soffice import group_pids, office_env, profile_url, remove_tree, unique_name
 from .uno_worker import HELPER, UnoWorker, _with_log
 
@@ -194,6 +195,7 @@ class ResidentWorker(UnoWorker):
 
     def _spawn(self) -> None:
         self.profile.mkdir(mode=0o700, exist_ok=True)
+        seed(self.profile, self.soffice)  # kept profiles of older versions get it too
         sock, log = self._path(".sock"), self._path(".log")
         cmd = [self.python, str(HELPER), self.soffice, profile_url(self.profile), unique_name(self.tag),
                str(self.start_timeout), json.dumps(PDF_OPTIONS), "--serve", str(sock), f"{self.idle:g}",
