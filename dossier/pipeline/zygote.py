@@ -35,7 +35,7 @@ POLL = 1.0  # seconds between checks for idleness and finished workers
 MODULES = ("dossier.render.reports", "dossier.report.xlsx_report", "dossier.report.context", "dossier.criteria",
            "dossier.convert.converter", "dossier.assemble.build", "dossier.assemble.probe", "dossier.render.html",
            "dossier.pipeline.plans", "dossier.pipeline.listing", "dossier.compose.villages",  # district-wide commands
-           "click", "weasyprint", "weasyprint.text.fonts", "PIL.Image")
+           "click", "PIL.Image")  # WeasyPrint: by the warm-up below (dossier.render.html imports it)
 
 
 def preload() -> None:

@@ -54,13 +54,45 @@ def _weasyprint() -> tuple[Any, Any]:
     with _lock:
         if not _weasy:
             use_project_fonts()
-            import weasyprint
-            from weasyprint.text.fonts import FontConfiguration
+            with _direct_library_names():
+                import weasyprint
+                from weasyprint.text.fonts import FontConfiguration
 
             _open_font_arrays()
             _weasy["module"] = weasyprint
             _weasy["fonts"] = FontConfiguration()
         return _weasy["module"], _weasy["fonts"]
+
+
+@contextlib.contextmanager
+def _direct_library_names() -> Iterator[None]:
+    """While this thread imports WeasyPrint on Linux, ``ctypes.util.find_library`` finds nothing.
+
+    WeasyPrint opens each C library by trying names in turn ('libgobject-2.0-0',
+    'gobject-2.0-0', …, 'libgobject-2.0.so.0'); cffi passes every name that does
+    not load as it is to ``find_library``, which on Linux runs ``ldconfig``, then
+    ``gcc`` and ``ld`` to look for it: 0.17 s of CPU in child processes at every
+    import. The names WeasyPrint tries include each library's Linux soname,
+    which the dynamic linker loads from the same places ``ldconfig`` knows.
+    Other threads (and other systems) keep the real search."""
+    import ctypes.util
+    import sys
+
+    real = ctypes.util.find_library
+    if not sys.platform.startswith("linux") or getattr(real, "direct_names", False):
+        yield
+        return
+    importing = threading.get_ident()
+
+    def find_library(name: str) -> str | None:
+        return None if threading.get_ident() == importing else real(name)
+
+    find_library.direct_names = True  # type: ignore[attr-defined]
+    ctypes.util.find_library = find_library
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = real
 
 
 _SIZED_ARRAY = re.compile(r"(\w+)\[(\d+)\]")
