@@ -85,10 +85,16 @@ def wait_for(condition, timeout: float = 60, what: str = ""):
 
 
 def _text(driver, css: str) -> str:
+    """The first match's text; "" while there is none, or while htmx is swapping it
+    (the element found a moment ago was replaced: read it again on the next poll)."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
     found = driver.find_elements(By.CSS_SELECTOR, css)
-    return found[0].text if found else ""
+    try:
+        return found[0].text if found else ""
+    except StaleElementReferenceException:
+        return ""
 
 
 def test_fill_a_letter_see_the_preview_and_download_its_pdf(site, browser):
