@@ -33,6 +33,14 @@ STAMPS        := $(BUILD)/.stamps
 SIGN          ?=
 SIGN_OPT      := $(if $(SIGN),--sign $(SIGN))
 SIGN_SEEN     := $(STAMPS)/.ky-so
+# written (only when SIGN changed) as make reads this file, not by a recipe: a recipe waits for a
+# free job slot, and with -j2 the district-wide targets took both, so the commune a clerk had just
+# edited started after them. Before any $(wildcard) of $(STAMPS): make remembers a folder's files.
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
+SIGN_CHECKED := $(shell mkdir -p '$(STAMPS)' && { [ -f '$(SIGN_SEEN)' ] && [ "$$(cat '$(SIGN_SEEN)')" = '$(SIGN)' ] || printf '%s\n' '$(SIGN)' > '$(SIGN_SEEN)'; })
+else ifneq ($(shell cat '$(SIGN_SEEN)' 2>/dev/null),$(SIGN))
+.PHONY: $(SIGN_SEEN)  # make -n: show what the change would rebuild, without writing the stamp
+endif
 
 .PHONY: all demo test setup clean stop preview bench communes district summary villages plans letters era-2026 baseline-2025 serve $(COMMUNES)
 
@@ -83,14 +91,7 @@ $(STAMPS)/tinh-%: $(DATA_DIR)/ho-so-tinh-%.yaml $(SIGN_SEEN) | $(SETUP) $(addpre
 
 -include $(wildcard $(STAMPS)/*.d)
 
-# written (only when SIGN changed) as make reads this file, not by a recipe: a recipe waits for a
-# free job slot, and with -j2 the district-wide targets took both, so the commune a clerk had just
-# edited started after them
-ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
-SIGN_CHECKED := $(shell mkdir -p '$(STAMPS)' && { [ -f '$(SIGN_SEEN)' ] && [ "$$(cat '$(SIGN_SEEN)')" = '$(SIGN)' ] || printf '%s\n' '$(SIGN)' > '$(SIGN_SEEN)'; })
-else ifneq ($(shell cat '$(SIGN_SEEN)' 2>/dev/null),$(SIGN))
-.PHONY: $(SIGN_SEEN)  # make -n: show what the change would rebuild, without writing the stamp
-endif
+$(SIGN_SEEN): ;  # written as make reads this file (above)
 
 # --- district-wide outputs ------------------------------------------------------------------
 # (an output whose bytes did not change is not rewritten: `touch $@` tells make it is up to date)
