@@ -126,7 +126,7 @@ class Converter:
 
     def warm(self) -> None:
         """Start every worker's LibreOffice now, in the background, so the start-up
-        (about 2 s) overlaps with whatever the caller does next (rendering DOCX).
+        (about 0.4 s) overlaps with whatever the caller does next (rendering DOCX).
         A failed warm-up is not an error here: ``convert`` starts again and reports."""
         if self.strategy != "uno" or self.closed:
             return
