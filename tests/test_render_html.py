@@ -103,3 +103,36 @@ def test_font_subsetting_arrays_change_no_byte(monkeypatch):
     shimmed = html_to_pdf_bytes(html, source_date_epoch=0).pdf
     monkeypatch.setattr(fonts, "ffi", fonts.ffi._ffi)
     assert html_to_pdf_bytes(html, source_date_epoch=0).pdf == shimmed
+
+
+def test_importing_weasyprint_runs_no_library_search_and_finds_its_libraries():
+    """WeasyPrint's C libraries are opened by their sonames, without ctypes' ldconfig/gcc/ld
+    search in child processes (dossier.render.html._direct_library_names); other threads
+    and later calls keep the real search."""
+    import subprocess
+    import sys
+
+    script = """
+import subprocess, threading, ctypes.util
+started = []
+real_init = subprocess.Popen.__init__
+def init(self, args, *a, **k):
+    started.append(args)
+    real_init(self, args, *a, **k)
+subprocess.Popen.__init__ = init
+from dossier.render.html import _weasyprint, html_to_pdf_bytes
+_weasyprint()
+print(len(started))
+import weasyprint.text.ffi as ffi
+print(ffi.harfbuzz_subset is not None, ffi.pangoft2 is not None, ffi.fontconfig is not None)
+print(ctypes.util.find_library.__module__)
+pdf = html_to_pdf_bytes("<p>Cộng hòa</p>", label="t").pdf
+print(pdf[:5].decode())
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    lines = run.stdout.split()
+    assert lines[0] == "0", run.stdout  # no ldconfig, gcc or ld while importing
+    assert lines[1:4] == ["True", "True", "True"]
+    assert lines[4] == "ctypes.util"  # the real function is back
+    assert lines[5] == "%PDF-"
+    assert "WeasyPrint could not import" not in run.stdout + run.stderr

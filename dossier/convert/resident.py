@@ -2,9 +2,9 @@
 
 Starting LibreOffice and its UNO helper, then its first document (which
 loads the DOCX filter), cost about 0.5 s of wall time (1.7 s before the
-profile seed of :mod:`.profile`), more than converting a commune's report. When ``DOSSIER_OFFICE_IDLE`` is a number of seconds
-(the Makefile sets it), each converter worker attaches to a *resident
-server*: the UNO helper in ``--serve`` mode (see ``uno_helper.py``), which
+profile seed of :mod:`.profile`), more than converting a commune's report.
+When ``DOSSIER_OFFICE_IDLE`` is a number of seconds (the Makefile sets it),
+each converter worker attaches to a *resident server*: the UNO helper in ``--serve`` mode (see ``uno_helper.py``), which
 keeps one LibreOffice open and answers on a Unix socket until it has been
 idle that long. The next ``dossier`` command (``make son-binh`` after one
 number changed) finds it warm. Unset or 0: every command starts and stops its

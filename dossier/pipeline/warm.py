@@ -2,7 +2,8 @@
 
 A worker of ``dossier batch`` imports WeasyPrint, python-docx, openpyxl,
 fontTools, pikepdf and pydantic before its first document, compiles the
-bundled templates and loads the fonts: about 0.7 s of CPU, paid again by every worker of every command. With resident servers on
+bundled templates and loads the fonts: about 0.7 s of CPU, paid again by
+every worker of every command. With resident servers on
 (``DOSSIER_OFFICE_IDLE``, which the Makefile sets), those imports are done
 once by a *zygote* (:mod:`.zygote`): a resident Python process that has
 imported them and forks one fresh worker per connection. A worker is a new
