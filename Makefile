@@ -44,8 +44,11 @@ endif
 
 .PHONY: all demo test setup clean stop preview bench communes district summary villages plans letters era-2026 baseline-2025 serve $(COMMUNES)
 
-# villages and plans need the plan settings; a folder without them (the 2026 province) skips both
-all: communes district summary $(if $(wildcard $(PLAN_SETTINGS)),villages plans)
+# villages and plans need the plan settings; a folder without them (the 2026 province) skips both.
+# make -j starts these in this order: the plans' summary first, the longest district-wide command
+# after one commune changed (it reads every commune), so the short ones share the other job slot.
+PLANNED := $(wildcard $(PLAN_SETTINGS))
+all: $(if $(PLANNED),plans) communes district summary $(if $(PLANNED),villages)
 
 $(SETUP): pyproject.toml tools/setup.sh
 	bash tools/setup.sh
