@@ -16,11 +16,24 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def pytest_configure(config):
     """Before any fixture (session ones included): no resident LibreOffice and no PDF
-    cache unless a test asks (see _private_libreoffice)."""
+    cache unless a test asks (see _private_libreoffice); and the resident servers a test
+    does start (the web page's server turns them on) live in a runtime folder of this
+    session, stopped at its end, never in the developer's own."""
     import os
+    import tempfile
 
     os.environ.pop("DOSSIER_OFFICE_IDLE", None)
     os.environ["DOSSIER_CACHE_DIR"] = "off"
+    os.environ["DOSSIER_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="dossier-test-run-")
+
+
+def pytest_unconfigure(config):
+    from dossier.convert.resident import stop_servers
+    from dossier.pipeline.warm import stop_zygotes
+
+    stop_servers()
+    stop_zygotes()
+    shutil.rmtree(os.environ.get("DOSSIER_RUNTIME_DIR", ""), ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):
