@@ -1,8 +1,25 @@
-"""Reading a process's ``/proc/<pid>/status`` (Linux); None elsewhere or when it is gone."""
+"""Reading a process's ``/proc/<pid>/status`` (Linux; None elsewhere or when it is
+gone), and the garbage-collector setting of every ``dossier`` process."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
+
+# Python's cyclic collector runs its youngest generation after 700 net allocations of
+# container objects, the middle one every 10 of those and a full collection every 10
+# middle ones. Rendering (lxml trees wrapped by python-docx, WeasyPrint's boxes, pydantic
+# models, Jinja2) allocates millions of short-lived objects that reference counting frees
+# anyway, and a full collection walks every object the imports made. Measured on the
+# sample district (cold, three runs each): Python CPU 5.06-5.20 s with the defaults,
+# 4.50-4.75 s with these, peak worker memory the same (131 MB); (50000, 20, 20) saved as
+# much but held 158 MB.
+GC_THRESHOLDS = (2_000, 10, 1_000)
+
+
+def collect_less() -> None:
+    """Set :data:`GC_THRESHOLDS` for this process (the CLI and the zygote call it)."""
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def status_field(name: str, pid: int | str = "self") -> str | None:

@@ -142,7 +142,8 @@ if where == "ZipFile.__del__":
         original(self)
     zipfile.ZipFile.__del__ = slow_del
 elif where == "gc":
-    gc.set_threshold(200, 5, 5)
+    import dossier.proc
+    dossier.proc.GC_THRESHOLDS = (200, 5, 5)  # the CLI sets these: collections often, a signal lands in one
     gc.callbacks.append(lambda phase, info: phase == "start" and mark(40))
 from dossier.cli import main
 main()

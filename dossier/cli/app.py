@@ -58,6 +58,9 @@ class _Group(click.Group):
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         if args is None:  # run as the program (arguments from sys.argv), not by a test's CliRunner
             signals.install_for_process()  # a stop after the command (exit, cleanup) is a request too
+            from ..proc import collect_less
+
+            collect_less()
         return super().main(args, *rest, **kwargs)
 
 

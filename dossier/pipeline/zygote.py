@@ -76,8 +76,14 @@ def _find_uno_python() -> None:
 
 
 def main(folder: str, idle: float) -> None:
+    import gc
+
+    from ..proc import collect_less
+
     base = Path(folder)
+    collect_less()
     preload()
+    gc.freeze()  # what the imports made is never collected: forked workers leave those pages shared
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     path = base / SOCKET
     path.unlink(missing_ok=True)
