@@ -24,16 +24,19 @@ def pytest_configure(config):
 
     os.environ.pop("DOSSIER_OFFICE_IDLE", None)
     os.environ["DOSSIER_CACHE_DIR"] = "off"
-    os.environ["DOSSIER_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="dossier-test-run-")
+    config.dossier_runtime = os.environ["DOSSIER_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="dossier-test-run-")
 
 
 def pytest_unconfigure(config):
     from dossier.convert.resident import stop_servers
     from dossier.pipeline.warm import stop_zygotes
 
-    stop_servers()
-    stop_zygotes()
-    shutil.rmtree(os.environ.get("DOSSIER_RUNTIME_DIR", ""), ignore_errors=True)
+    runtime = getattr(config, "dossier_runtime", None)
+    if runtime:
+        os.environ["DOSSIER_RUNTIME_DIR"] = runtime
+        stop_servers()
+        stop_zygotes()
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):
