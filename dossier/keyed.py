@@ -24,6 +24,8 @@ from pathlib import Path
 from .paths import PACKAGE_DIR
 
 KEEP = 2000  # entries kept per sub-folder (the most recently used)
+CHECK_EVERY = 64  # stores into one sub-folder between two counts of its entries
+_stores: dict[Path, int] = {}  # per sub-folder, in this process (Store.open makes a new Store each call)
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,6 +85,9 @@ class Store:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, self.folder / key)
+            count = _stores[self.folder] = _stores.get(self.folder, 0) + 1
+            if count % CHECK_EVERY != 1:
+                return  # the first store of a process counts the entries, then every CHECK_EVERY-th
             names = os.listdir(self.folder)
         except OSError:
             return  # a full disk or a read-only cache only costs speed

@@ -43,11 +43,11 @@ def read(path: Path) -> DocumentView:
     )
 
 
-def check_view(view: DocumentView) -> Report:
+def check_view(view: DocumentView, anatomy=None) -> Report:
     """Check a document view (see :func:`.engine.check_view`)."""
     from .engine import check_view as run
 
-    return run(view)
+    return run(view, anatomy)
 
 
 def check_file(path: Path) -> Report:

@@ -39,8 +39,10 @@ def run_checks(view: DocumentView, anatomy: Anatomy) -> tuple[list[Finding], lis
     return ctx.findings, ctx.notes
 
 
-def check_view(view: DocumentView) -> Report:
-    anatomy = recognise(view) if not view.text_unreadable else Anatomy()
+def check_view(view: DocumentView, anatomy: Anatomy | None = None) -> Report:
+    """The findings on ``view``; ``anatomy``: :func:`recognise`'s result when the caller has it."""
+    if anatomy is None:
+        anatomy = recognise(view) if not view.text_unreadable else Anatomy()
     if anatomy.party:
         return Report(view.path, view.source, "party", [], [PARTY_NOTE])
     findings, notes = run_checks(view, anatomy)

@@ -404,6 +404,8 @@ def _is_ocr_page(page) -> bool:
         mode = 0
         images = {k for k, xo in (page.obj.get("/Resources", {}).get("/XObject", {}) or {}).items()
                   if xo.get("/Subtype") == "/Image"}
+        if not images:
+            return False  # no picture to cover the page: not a scan (and no content stream to parse)
         for operands, op in pikepdf.parse_content_stream(page):
             name = str(op)
             if name == "q":

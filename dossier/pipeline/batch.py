@@ -195,8 +195,6 @@ def _saved_nested(data_file: Path, out_root: Path) -> dict:
 def _signing(plan):
     """Inside the block, the dossiers assembled are signed as ``plan`` says (None: not signed)."""
     if plan is None:
-        import contextlib
-
         return contextlib.nullcontext()
     from ..sign.batch import signing_task
 

@@ -161,7 +161,6 @@ def _worker(sock: socket.socket) -> None:
     conn = None
     closing = False
     try:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signals.install_for_process()  # SIGINT (the caller's cancel) is a request: see _answer
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         sock.settimeout(10)
@@ -207,8 +206,7 @@ def _answer(conn: Connection) -> bool:
             return False
         if request is None:
             return True
-        if signals.requested() is not None:
-            raise signals.stop_exception()  # a cancel that came between two calls
+        signals.checkpoint()  # a cancel that came between two calls
         fn, args, kwargs = request
         try:
             answer = ("ok", fn(*args, **kwargs))

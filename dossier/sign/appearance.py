@@ -93,7 +93,22 @@ class Picture:
 
 
 def load_picture(path: Path, what: str) -> Picture:
-    """Open ``path``; refuse anything but a PNG with transparent pixels (Decree 30)."""
+    """Open ``path``; refuse anything but a PNG with transparent pixels (Decree 30).
+    An unchanged file is decoded once per process: a batch signs every document with
+    the same signature and seal images."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return _decode(str(path), what)  # says the file is missing or unreadable
+    return _decoded(str(path), st.st_mtime_ns, st.st_size, what)
+
+
+@functools.lru_cache(maxsize=16)
+def _decoded(path: str, mtime_ns: int, size: int, what: str) -> Picture:
+    return _decode(path, what)  # a refusal raises, so it is never kept
+
+
+def _decode(path: str, what: str) -> Picture:
     from PIL import Image, UnidentifiedImageError
 
     where = str(path)

@@ -40,11 +40,9 @@ class Office:
             return self._conv
 
     def convert(self, docx: Path, pdf: Path) -> None:
-        from ..convert import conversion_error
+        from ..pipeline.commune import convert_all
 
-        failed = [r for r in self.converter.convert([(docx, pdf)]) if not r.ok]
-        if failed:
-            raise conversion_error(failed)
+        convert_all([(docx, pdf)], self.converter)
 
     def close(self) -> None:
         with self._lock:

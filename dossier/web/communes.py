@@ -230,14 +230,15 @@ def save_upload(slug: str):
     with file_lock(path):
         if request.form.get("version") != version(path):
             return _show(slug, path, conflict={"changed": ["(toàn bộ biểu mẫu)"], "form": {}}, status=409)
-        result = evaluate(load_assessment(found.path))
+        uploaded = load_assessment(found.path)
+        result = evaluate(uploaded)
         other = _other_unit(path, result)
         if other:
             return _show(slug, path, error=other, status=400)
         if path.suffix.lower() == ".xlsx":
             write_bytes(path, found.path.read_bytes())
         else:
-            entries = load_assessment(found.path).indicators
+            entries = uploaded.indicators
             _write_checked(path, new_text(path, lambda data: _put_entries(data, entries)))
     kept = "" if path.suffix.lower() == ".xlsx" else " (các chỉ tiêu của xã; số liệu thôn, bản trong tệp giữ nguyên)"
     return _show(slug, path, notice=f"Đã lưu số liệu từ biểu mẫu «{found.name}» cho xã{kept} và đánh giá lại.")

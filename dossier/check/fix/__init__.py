@@ -59,9 +59,9 @@ def fix_docx(in_path, out_path=None, *, in_place: bool = False) -> FixReport:
     if _same_file(in_path, out_path) and not in_place:
         raise input_error(f"Tệp kết quả {out_path} trùng tệp gốc: không ghi đè tệp gốc.",
                           hint="Chọn tên khác cho -o, hoặc dùng --in-place nếu thật sự muốn ghi đè.")
-    view = read(in_path)
-    before = check_view(view)
+    view = read(in_path)  # a .docx: its text is always readable
     anatomy = recognise(view)
+    before = check_view(view, anatomy)
     doc = open_docx(in_path)
     report = FixReport(str(in_path), str(out_path), before=before)
     run_fixes(doc, view, anatomy, report)

@@ -136,8 +136,7 @@ def _existing(p) -> tuple[list[tuple[object, float]], list, object | None]:
     return found, empties, next_text
 
 
-def _size_bold(ctx: FixContext, p) -> tuple[float, bool]:
-    sheet = StyleSheet(ctx.doc)
+def _size_bold(sheet: StyleSheet, p) -> tuple[float, bool]:
     for r in text_runs(p):
         chain = sheet.run_rprs(r, p)
         return sheet.size(chain) or 13.0, sheet.toggle(chain, "w:b")
@@ -147,8 +146,9 @@ def _size_bold(ctx: FixContext, p) -> tuple[float, bool]:
 def _text_width(ctx: FixContext, paras: list, blocks: list, container: float) -> float:
     widest = 0.0
     edited = {e.old: e.new for e in ctx.report.text_edits}
+    sheet = StyleSheet(ctx.doc)  # styles are not edited while widths are measured
     for p, b in zip(paras, blocks):
-        size, bold = _size_bold(ctx, p)
+        size, bold = _size_bold(sheet, p)
         for line in [edited.get(t, t) for t in text_lines(b)] or [paragraph_text(p)]:
             widest = max(widest, text_width_mm(line, size, bold))
     return min(widest, container)
