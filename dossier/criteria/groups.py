@@ -204,9 +204,14 @@ class CommuneGroups:
         return next((f for f in self.facts if f.key == key), None)
 
     @property
+    def ordered_ids(self) -> list[str]:
+        """The group ids in their natural order ('2' before '10')."""
+        return sorted(self.ids, key=lambda g: (len(g), g))
+
+    @property
     def listed(self) -> str:
         """'1, 2, 3' — the group ids in order, for messages."""
-        return ", ".join(sorted(self.ids, key=lambda g: (len(g), g)))
+        return ", ".join(self.ordered_ids)
 
     def normalise(self, raw: Any) -> str | None:
         """'nhóm 3', 3, '3' → '3'; None if it names no group of the set."""

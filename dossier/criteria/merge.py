@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import Problem, input_error
 from ..models.assessment import Assessment
+from ..vntext.numbers import plain_number
 from .units import FLAG, NUMBER
 
 # unit codes summed as they are, and those per person (weighted by population)
@@ -99,8 +100,7 @@ def _num(value: Any) -> Decimal:
 
 
 def _plain(value: Decimal | float | int) -> int | float:
-    d = _num(value)
-    return int(d) if d == d.to_integral_value() else float(d)
+    return plain_number(_num(value))
 
 
 def merge_rate(key: str, preds: list[Predecessor]) -> MergedValue:

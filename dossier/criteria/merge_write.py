@@ -16,7 +16,8 @@ from ..errors import Problem, input_error
 from .merge import Merged, Predecessor, merge
 
 
-NOT_INDICATORS = ("province", "tự đánh giá", "nhóm xã")  # collect-again entries that are not indicators
+FOR_THE_CLERK = ("tự đánh giá", "nhóm xã")  # collect-again entries the clerk fills in, not indicators
+NOT_INDICATORS = ("province", *FOR_THE_CLERK)  # collect-again entries that are not indicators
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def merge_communes(files: list[Path], into: str, code: str, output: Path, *, uni
     warnings: list[str] = []
     _check_against_units(merged, warnings)
     text = render_yaml(merged)
-    if not any(k for k, _ in merged.collect_again if k not in ("tự đánh giá", "nhóm xã")):
+    if not any(k for k, _ in merged.collect_again if k not in FOR_THE_CLERK):
         source = str(output)
         locate = file_locator(source)
         check_assessment(validate_located(clean_tree(load_yaml_text(text), source=source), locate, source),

@@ -60,7 +60,7 @@ class DistrictSummary:
         groups = self.criteria_set.commune_groups
         if groups is None:
             return ()
-        ids = sorted(groups.ids, key=lambda g: (len(g), g))
+        ids = groups.ordered_ids
         return tuple(GroupCount(g, groups.get(g).name,
                                 tuple(r for r in self.communes if r.group and r.group.group_id == g), self.criteria)
                      for g in ids)

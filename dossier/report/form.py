@@ -210,7 +210,7 @@ def _group_rows(ws: Worksheet, styles: CellStyles, cset: CriteriaSet, assessment
             styles.apply(ws[f"{col}{r}"], TEXT)
         _input(styles, ws[f"B{r}"], value)
         if kind == "group":
-            rules.add_list(f"B{r}", sorted(groups.ids, key=lambda g: (len(g), g)), "Chọn nhóm xã.")
+            rules.add_list(f"B{r}", groups.ordered_ids, "Chọn nhóm xã.")
         elif kind.kind == "flag":
             rules.add("flag", f"B{r}")
         elif kind.kind == "pct":

@@ -6,23 +6,17 @@ stable; values a clerk reads are Vietnamese."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
 from ..criteria.evaluate import CriterionResult, IndicatorResult, UnitResult
+from ..vntext.numbers import plain_number
 from .context import _set_info
-
-
-def _value(value: Decimal | str | None) -> int | float | str | None:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
 
 
 def _indicator(r: IndicatorResult) -> dict[str, Any]:
     ind = r.indicator
     return {
-        "id": ind.id, "name": ind.name, "value": _value(r.value), "value_text": r.value_text,
+        "id": ind.id, "name": ind.name, "value": plain_number(r.value), "value_text": r.value_text,
         "target": r.target_text, "met": r.met, "result": r.result, "gap": r.gap_text,
         "evidence": r.evidence, "self_assessment": r.self_assessment, "disagrees": r.disagrees,
         "verified": ind.verified, "confidence": ind.confidence, "overridden_by": ind.overridden_by,

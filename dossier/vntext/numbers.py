@@ -48,6 +48,13 @@ def _parse_text(text: str) -> Decimal:
     raise _bad(text)
 
 
+def plain_number(value: Any) -> Any:
+    """A Decimal as the int or float YAML and JSON write it (12, 12.5); anything else as it is."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
 def to_decimal(value: Any) -> Decimal:
     """Exact Decimal for an int, Decimal or numeric text; a float is taken at
     15 significant digits so binary noise disappears (0.1 + 0.2 -> 0.3)."""

@@ -22,6 +22,7 @@ from ..criteria import evaluate, load_assessment
 from ..criteria.summary import data_files
 from ..errors import DossierError, Problem
 from ..files import write_bytes, write_text
+from ..vntext.numbers import plain_number
 from .app import data_dir, file_lock, storage
 from .documents import MIMES
 from .uploads import receive
@@ -250,7 +251,7 @@ def _put_entries(data: Any, entries) -> None:
 
     indicators = ensure_map(data, "indicators")
     for key, entry in entries.items():
-        new = {k: _plain(v) for k, v in entry.model_dump(exclude_none=True, exclude_defaults=True).items()}
+        new = {k: plain_number(v) for k, v in entry.model_dump(exclude_none=True, exclude_defaults=True).items()}
         old = indicators.get(key)
         if isinstance(old, dict) and _same_rate(old, new):
             kept = {k: old[k] for k in ("value", "numerator", "denominator") if k in old}
@@ -263,13 +264,6 @@ def _put_entries(data: Any, entries) -> None:
                     old[field] = value
         else:
             indicators[key] = flow_map(new)
-
-
-def _plain(value: Any) -> Any:
-    """Decimal → int or float, as a clerk's YAML writes numbers."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
 
 
 def _same_rate(old: dict, new: dict) -> bool:
