@@ -36,7 +36,6 @@ _GLYPH_N = re.compile(r"^(glyph|g)?[0-9]+$|^\.notdef$|^\.null$|^nonmarkingreturn
 class Repair:
     data: bytes
     unreadable_fonts: set[str] = field(default_factory=set)  # base names as in the file (subset tag kept)
-    recovered_fonts: set[str] = field(default_factory=set)
     widgets: int = 0
     pages: int = 0
     stamp_fonts: set[str] = field(default_factory=set)  # fonts of widget appearances (e-office stamps), as named
@@ -197,7 +196,6 @@ def repair(data: bytes) -> Repair:
                     fixed[cid] = sibling[gid]
             if fixed != mapping:
                 font.ToUnicode = pdf.make_stream(build_tounicode(fixed))
-                result.recovered_fonts.add(name)
                 changed = True
             if not fixed or (not mapping and not own and not _covers(fixed, font, cid_gid)):
                 # nothing, or too little, says what its glyphs are

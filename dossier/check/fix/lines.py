@@ -20,13 +20,13 @@ from ...layout import profile as P
 from ...layout.docx_blocks import add_style
 from ...layout.metrics import text_width_mm
 from ...layout.rules import element
-from ..docx_drawings import MC, WP, drawing_line, in_fallback, vml_line
+from ..docx_drawings import EMU_MM, MC, WP, drawing_line, in_fallback, vml_line
 from ..docx_styles import StyleSheet, twips_mm
 from ..recognise import text_lines
+from ..style import num as _num
 from .docxml import W, child, has_text, next_sibling_paragraphs, paragraph_text, text_runs
 from .model import FixContext
 
-EMU_MM = 1 / 36000
 DEFAULT_CELL_MARGIN_MM = P.CELL_PADDING_MM
 _TYPED_RULE = re.compile(r"^[\s_\-–—¯=~*.·&\u0080-\u009f]{3,}$")
 
@@ -307,7 +307,3 @@ def _drop_border(p) -> None:
         bdr.remove(bdr.find(qn("w:bottom")))
         if len(bdr) == 0:
             ppr.remove(bdr)
-
-
-def _num(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")

@@ -16,18 +16,15 @@ from ...layout import profile as P
 from ...layout.docx_blocks import _field as page_field  # the one builder of PAGE fields
 from ...layout.rules import margin_range, page_size_mm, rules, size_range
 from ...vntext.legacy_detect import detect_legacy
+from ..checks_page import SIDE_VI
+from ..docx_drawings import EMU_MM
+from ..style import num as _num
 from .docxml import W
 from .model import FixContext
 
-SIDE_VI = {"top": "trên", "bottom": "dưới", "left": "trái", "right": "phải"}
-EMU_MM = 1 / 36000
 # Fonts whose characters are pictures, not letters: renaming them changes what the page shows.
 SYMBOL_FONTS = {"symbol", "wingdings", "wingdings 2", "wingdings 3", "webdings", "marlett", "mt extra",
                 "zapfdingbats", "zapf dingbats"}
-
-
-def _num(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def fix_paper(ctx: FixContext) -> bool:
