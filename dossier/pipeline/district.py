@@ -53,22 +53,34 @@ class Loaded:
 
 def load(data_file: Path, *, allow_outside: bool = False) -> Loaded:
     """Read and check the district file and every commune dossier it names; write nothing."""
+    data_file = Path(data_file)
+    inp = validate(DistrictDossierInput, load_mapping(data_file), str(data_file))
+    files, cases, _warnings = commune_cases(data_file, inp.communes, allow_outside=allow_outside)
+    return Loaded(data_file, inp, files, cases, dossier_photos(data_file, inp.photos, allow_outside=allow_outside))
+
+
+def commune_cases(data_file: Path, names, *, allow_outside: bool) -> tuple[list[Path], list[CommuneCase], list[str]]:
+    """The commune dossier files a district's or province's file names (``communes[i]``),
+    each loaded and checked, and the warnings their loading gave."""
     from ..criteria import evaluate, load_assessment
     from ..report.context import assessment_context
 
-    data_file = Path(data_file)
-    inp = validate(DistrictDossierInput, load_mapping(data_file), str(data_file))
     files = [resolve_data_path(data_file.parent, name, field=f"communes[{i}]", source=str(data_file),
-                               allow_outside=allow_outside) for i, name in enumerate(inp.communes, 1)]
-    cases = []
+                               allow_outside=allow_outside) for i, name in enumerate(names, 1)]
+    cases, warnings = [], []
     for file in files:
         loaded = commune.load(file, allow_outside=allow_outside)
         context = assessment_context(evaluate(load_assessment(loaded.assessment_file)))
         cases.append(CommuneCase(loaded.input, facts_for(loaded.assessment_file), context))
-    photos = [(resolve_data_path(data_file.parent, p.file, field=f"photos[{i}].file", source=str(data_file),
-                                 allow_outside=allow_outside, must_exist=False), p.caption)
-              for i, p in enumerate(inp.photos, 1)]
-    return Loaded(data_file, inp, files, cases, photos)
+        warnings += loaded.warnings
+    return files, cases, warnings
+
+
+def dossier_photos(data_file: Path, photos, *, allow_outside: bool) -> list[tuple[Path, str]]:
+    """The photos a district's or province's file lists (``photos[i].file``), with their captions."""
+    return [(resolve_data_path(data_file.parent, p.file, field=f"photos[{i}].file", source=str(data_file),
+                               allow_outside=allow_outside, must_exist=False), p.caption)
+            for i, p in enumerate(photos, 1)]
 
 
 def build(data_file: Path, out_dir: Path, *, draft: bool = False, converter=None,

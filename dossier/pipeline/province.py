@@ -11,16 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..assemble.kinds import load_kind
-from ..compose.assessment_facts import facts_for
-from ..compose.district import CommuneCase
 from ..compose.province import ProvinceCase, compose_all
 from ..load.files import load_mapping
-from ..load.paths import resolve_data_path
 from ..models.province_input import ProvinceDossierInput
 from ..models.validation import validate
-from . import commune
 from .commune import DossierResult, Progress
-from .district import build_with_nested
+from .district import build_with_nested, commune_cases, dossier_photos
 from .documents import gather_sources
 from .reuse import Built
 
@@ -36,8 +32,6 @@ class Loaded:
 
 def load(data_file: Path, *, allow_outside: bool = False) -> Loaded:
     """Read and check the province file, the unit data and every commune dossier it names; write nothing."""
-    from ..criteria import evaluate, load_assessment
-    from ..report.context import assessment_context
     from ..units import bundled_units, party
     from ..units.fill import reference_day
 
@@ -45,14 +39,7 @@ def load(data_file: Path, *, allow_outside: bool = False) -> Loaded:
     data = load_mapping(data_file)
     inp = validate(ProvinceDossierInput, data, str(data_file))
     kind = load_kind(inp.kind)
-    files = [resolve_data_path(data_file.parent, name, field=f"communes[{i}]", source=str(data_file),
-                               allow_outside=allow_outside) for i, name in enumerate(inp.communes, 1)]
-    cases, warnings = [], []
-    for file in files:
-        loaded = commune.load(file, allow_outside=allow_outside)
-        context = assessment_context(evaluate(load_assessment(loaded.assessment_file)))
-        cases.append(CommuneCase(loaded.input, facts_for(loaded.assessment_file), context))
-        warnings += loaded.warnings
+    files, cases, warnings = commune_cases(data_file, inp.communes, allow_outside=allow_outside)
     day = reference_day(data) or inp.council.date
     units = bundled_units()
     unit = units.find(inp.unit, day)
@@ -63,9 +50,7 @@ def load(data_file: Path, *, allow_outside: bool = False) -> Loaded:
                  for key, p in parties.items() if p.signer_is_sample and key not in inp.signers]
     if kind.basis is not None and not kind.basis.verified:
         warnings.append(f"Căn cứ trình tự, thủ tục ({kind.basis.text}) chưa được xác minh. {kind.basis.check}")
-    photos = [(resolve_data_path(data_file.parent, p.file, field=f"photos[{i}].file", source=str(data_file),
-                                 allow_outside=allow_outside, must_exist=False), p.caption)
-              for i, p in enumerate(inp.photos, 1)]
+    photos = dossier_photos(data_file, inp.photos, allow_outside=allow_outside)
     return Loaded(data_file, ProvinceCase(inp, cases, kind, parties, own), files, photos,
                   tuple(dict.fromkeys(warnings)))
 
