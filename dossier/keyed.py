@@ -4,12 +4,12 @@
 folder (``DOSSIER_CACHE_DIR``, ``off`` turns all of it off) keeps, in one
 sub-folder each, what else is costly to make again and a pure function of
 bytes: the checked data of a commune's file (:mod:`dossier.load.parsed`),
-each rendered DOCX (:func:`dossier.render.docx.render_docx`), each WeasyPrint
-layout with the files it read (:func:`dossier.render.html.html_to_pdf_bytes`)
-and each font subset of the font merge. A key always
-covers every file of the ``dossier`` package (:func:`package_digest`), so a
-new version of the code never reads an older result. A miss, a torn entry or
-an unwritable folder only costs the time to make the result again.
+each rendered DOCX (:func:`dossier.render.docx.render_docx`) and each
+WeasyPrint layout with the files it read
+(:func:`dossier.render.html.html_to_pdf_bytes`). A key always covers every
+file of the ``dossier`` package (:func:`package_digest`), so a new version
+of the code never reads an older result. A miss, a torn entry or an
+unwritable folder only costs the time to make the result again.
 """
 
 from __future__ import annotations

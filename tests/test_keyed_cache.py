@@ -196,7 +196,6 @@ def test_a_refused_resource_is_never_remembered(cache_dir, tmp_path, monkeypatch
 def test_a_dossier_built_from_the_caches_is_byte_identical(tmp_path, monkeypatch):
     """Caches only save time: the Sơn Bình dossier built with nothing cached, then again
     from the caches (parsed data, DOCX, layouts, PDFs), equals the one built with them off."""
-    from dossier.assemble.fontmerge import subset_program
     from dossier.paths import SAMPLES_DIR
     from dossier.pipeline import commune
 
@@ -207,12 +206,10 @@ def test_a_dossier_built_from_the_caches_is_byte_identical(tmp_path, monkeypatch
 
     commune.build(data, tmp_path / "off")
     monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "cache"))
-    subset_program.cache_clear()  # kept in memory too, per process: go to the folder as a new process would
     commune.build(data, tmp_path / "first")
-    subset_program.cache_clear()
     layouts = counting(monkeypatch, commune, "render_documents")
     commune.build(data, tmp_path / "again")
     assert files(tmp_path / "first") == files(tmp_path / "off") == files(tmp_path / "again")
     assert len(layouts) == 1
-    for folder in ("parsed", "docx", "html", "subsets"):
+    for folder in ("parsed", "docx", "html"):
         assert list((tmp_path / "cache" / folder).iterdir()), folder

@@ -20,7 +20,7 @@ package does, in four steps, one module each:
    face. Names are never trusted. The PDF width of every code must agree
    with the face within :data:`WIDTH_TOLERANCE`.
 3. (:mod:`.embed`) Per face, embed one Type0 / Identity-H / ``CIDFontType2`` font: a
-   fontTools subset of the face with ``retain_gids`` (CID = GID of the full
+   HarfBuzz subset of the face with ``retain_gids`` (CID = GID of the full
    face, ``CIDToGIDMap /Identity``), ``/W`` with the sources' own widths,
    a ``ToUnicode`` lifted from the sources' (falling back to the face's
    cmap), a descriptor from the face (but Ascent/Descent of the sources
@@ -53,7 +53,7 @@ showing a space while word spacing (``Tw``, which never applies to 2-byte
 codes) may be non-zero, a code without glyph or width.
 
 Deterministic: fonts, names and glyphs are visited in sorted order, tags are
-hashes, and fontTools does not touch timestamps.
+hashes, and the subsetter copies the face's tables (timestamps included).
 """
 
 from __future__ import annotations

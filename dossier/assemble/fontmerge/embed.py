@@ -1,6 +1,6 @@
 """Step 3: embed one Type0 / Identity-H / CIDFontType2 font per face.
 
-A fontTools subset of the face with ``retain_gids`` (CID = GID of the full
+A HarfBuzz subset of the face with ``retain_gids`` (CID = GID of the full
 face), ``/W`` with the sources' own widths, a ``ToUnicode`` lifted from
 the sources', a descriptor from the face (Ascent/Descent of the sources
 showing the most glyphs) and a tag hashed from the glyph set. A glyph shown
@@ -11,7 +11,6 @@ count. The page stamps embed their font with the same code."""
 from __future__ import annotations
 
 import hashlib
-import io
 from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
@@ -19,48 +18,38 @@ from functools import lru_cache
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from .faces import BFCHAR_BLOCK, Face, Width, _number, _quiet_fonttools
+from .faces import BFCHAR_BLOCK, Face, Width, _number
+
+
+# Tables a CIDFontType2 program never needs (layout, kerning, signatures): dropped unread.
+DROPPED_TABLES = ("FFTM", "GPOS", "GSUB", "GDEF", "kern", "DSIG", "JSTF", "BASE", "MATH")
 
 
 @lru_cache(maxsize=32)
 def subset_program(face: Face, gids: frozenset[int], hinting: bool) -> bytes:
-    """A TrueType subset of ``face`` with glyph ids unchanged (``retain_gids``); kept by
-    the face's bytes and the glyphs (:mod:`dossier.keyed`): a dossier rebuilt after a
-    small change mostly shows the same glyphs."""
-    from ...keyed import Store, key
+    """A TrueType subset of ``face`` with glyph ids unchanged (``retain_gids``: CID = GID),
+    the ``.notdef`` outline kept, no names and no layout tables; with ``hinting`` the
+    glyph instructions and their tables stay.
 
-    store = Store.open("subsets")
-    entry = key(face.data, ",".join(map(str, sorted(gids))), str(hinting)) if store is not None else ""
-    found = store.get(entry) if store is not None else None
-    if found is None or not found.startswith(b"\x00\x01\x00\x00"):  # none, or not a TrueType program
-        found = _subset(face, gids, hinting)
-        if store is not None:
-            store.put(entry, found)
-    return found
+    HarfBuzz's subsetter (uharfbuzz) makes it in about 0.3 ms where fontTools took
+    about 40 ms per face, which every dossier paid once per face it embeds. Same
+    input, same bytes."""
+    import uharfbuzz as hb
 
-
-def _subset(face: Face, gids: frozenset[int], hinting: bool) -> bytes:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    with _quiet_fonttools():
-        font = TTFont(io.BytesIO(face.data), recalcTimestamp=False, recalcBBoxes=False)  # same outlines, same boxes
-        dropped = ["FFTM", "GPOS", "GSUB", "GDEF", "kern", "DSIG", "JSTF", "BASE", "MATH"]
-        for tag in dropped:
-            if tag in font:
-                del font[tag]  # never parsed: the subset needs no layout tables
-        options = subset.Options()
-        options.retain_gids = True  # glyph ids stay those of the full face: CID = GID
-        options.notdef_outline = True
-        options.name_IDs = []
-        options.hinting = hinting
-        options.drop_tables += dropped
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=sorted(gids | {0}))
-        subsetter.subset(font)
-        out = io.BytesIO()
-        font.save(out)  # recalcTimestamp=False above: same bytes every run
-    return out.getvalue()
+    request = hb.SubsetInput()
+    glyphs = request.glyph_set
+    for gid in sorted(gids | {0}):
+        glyphs.add(gid)
+    request.sets(hb.SubsetInputSets.NAME_ID).clear()
+    dropped = request.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
+    for tag in DROPPED_TABLES:
+        dropped.add(int.from_bytes(tag.encode("ascii"), "big"))
+    flags = hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.NOTDEF_OUTLINE
+    request.flags = flags if hinting else flags | hb.SubsetFlags.NO_HINTING
+    subset = hb.subset(hb.Face(hb.Blob(face.data)), request)
+    if subset is None:
+        raise ValueError(f"HarfBuzz could not subset {face.ps_name}")
+    return bytes(subset.blob.data)
 
 
 # --------------------------------------------------------------------------- new Type0 fonts
