@@ -5,9 +5,10 @@
 
 Scenarios (each timed with the same sampler):
 
-1. ``dossier batch -j 2`` on the sample district from clean, every command
-   starting its own LibreOffice (``DOSSIER_OFFICE_IDLE=0``): every commune's
-   report (DOCX, PDF, XLSX), the dossiers, the district summary.
+1. ``dossier batch -j 2`` on the sample district from clean, resident servers
+   off (``DOSSIER_OFFICE_IDLE=0``): the command starts its own LibreOffice
+   servers and zygote and stops them when it ends (dossier.pipeline.scoped);
+   every commune's report (DOCX, PDF, XLSX), the dossiers, the district summary.
 2. The same from clean with the resident servers already up, as ``make`` runs
    it (``DOSSIER_OFFICE_IDLE=600``; an untimed run starts them): LibreOffice,
    and the zygote that forks warm Python workers (dossier.pipeline.warm).
@@ -66,7 +67,10 @@ def timed(name: str, argv: list[str] | list[list[str]], outputs_dir: Path | None
     if cache is None:
         cache = Path(tempfile.mkdtemp(prefix="cache-", dir=os.environ["DOSSIER_RUNTIME_DIR"] + "-caches"))
     env = dict(os.environ, DOSSIER_OFFICE_IDLE=str(idle), DOSSIER_CACHE_DIR=str(cache))
-    also = os.environ.get("DOSSIER_RUNTIME_DIR") if idle else None  # resident servers are not our children
+    # resident servers are not our children: counted by their folder (a cold run's own servers
+    # live in a run-<pid>-… folder inside it, see dossier.pipeline.scoped)
+    runtime = os.environ.get("DOSSIER_RUNTIME_DIR", "")
+    also = runtime if idle else os.path.join(runtime, "run-")
     with RssSampler(also=also) as office:
         t0 = time.perf_counter()
         for command in commands:

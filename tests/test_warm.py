@@ -1,8 +1,9 @@
 """Warm Python workers (dossier.pipeline.warm): a resident zygote with the pipeline
 imported forks one worker per connection; a later command finds it warm, a
 changed code key gets its own, dead workers fail only their call, idle zygotes
-leave, `dossier office stop` stops them, and a batch built by warm workers is
-byte for byte the batch built by ordinary ones."""
+leave, `dossier office stop` stops them, and a batch built by warm workers (the
+resident zygote's, or those of a run's own servers) is byte for byte the batch
+built by ordinary ones."""
 
 from __future__ import annotations
 
@@ -149,10 +150,18 @@ def _digests(root: Path) -> dict[str, str]:
 @pytest.mark.libreoffice
 def test_a_batch_by_warm_workers_is_the_batch_by_ordinary_ones(runtime, tmp_path, monkeypatch):
     # Sơn Bình: its report and two dossiers (covers, contents, separators, font merge), and the summary
+    from dossier.pipeline import scoped
+
     units = [u for u in batch.discover(SAMPLES) if u.slug == "son-binh"]
-    cold = tmp_path / "cold"
-    outcomes = list(batch.run(units, cold, jobs=2, summary_of=SAMPLES))
+    with monkeypatch.context() as ordinary:  # no servers of its own: ordinary worker processes
+        ordinary.setattr(scoped, "_private_folder", lambda: None)
+        cold = tmp_path / "cold"
+        outcomes = list(batch.run(units, cold, jobs=2, summary_of=SAMPLES))
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    own = tmp_path / "own"  # the run's own servers and zygote (dossier.pipeline.scoped)
+    outcomes = list(batch.run(units, own, jobs=2, summary_of=SAMPLES))
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    assert not warm.zygotes()  # the run's own zygote left with it
     monkeypatch.setenv(resident.ENV_IDLE, "30")
     hot = tmp_path / "warm"
     outcomes = list(batch.run(units, hot, jobs=2, summary_of=SAMPLES))
@@ -160,7 +169,7 @@ def test_a_batch_by_warm_workers_is_the_batch_by_ordinary_ones(runtime, tmp_path
     assert len(warm.zygotes()) == 1  # the work was done by workers the zygote forked
     cold_files = _digests(cold)
     assert {Path(k).name for k in cold_files} >= {"danh-gia.pdf", "ho-so.pdf", "tong-hop.pdf", "tong-hop.xlsx"}
-    assert _digests(hot) == cold_files
+    assert _digests(hot) == _digests(own) == cold_files
     # the summary alone (make's summary target) too, through the CLI
     summary = tmp_path / "summary"
     result = CliRunner().invoke(main, ["batch", str(SAMPLES), "-o", str(summary), "--summary-only"])

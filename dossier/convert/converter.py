@@ -124,16 +124,18 @@ class Converter:
                 worker.abort()  # its thread sees the process gone, reports a failure, cleans up
         remove_tree(self._tmp)
 
-    def warm(self) -> None:
+    def warm(self) -> list[threading.Thread]:
         """Start every worker's LibreOffice now, in the background, so the start-up
-        (about 0.4 s) overlaps with whatever the caller does next (rendering DOCX).
+        (about 0.4 s) overlaps with whatever the caller does next (rendering DOCX);
+        return the threads starting them (join them to wait until they are up).
         A failed warm-up is not an error here: ``convert`` starts again and reports."""
         if self.strategy != "uno" or self.closed:
-            return
-        for k in range(self.workers):
-            worker = self._worker(k)
-            threading.Thread(target=self._warm_one, args=(worker,), daemon=True,
-                             name=f"dossier-convert-warm-{k}").start()
+            return []
+        threads = [threading.Thread(target=self._warm_one, args=(self._worker(k),), daemon=True,
+                                    name=f"dossier-convert-warm-{k}") for k in range(self.workers)]
+        for thread in threads:
+            thread.start()
+        return threads
 
     def _warm_one(self, worker: UnoWorker) -> None:
         with worker.lock:

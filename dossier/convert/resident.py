@@ -431,6 +431,18 @@ def stop_servers() -> int:
     return stopped
 
 
+def kill_servers() -> None:
+    """Kill every resident server of the runtime folder at once (their profiles are thrown
+    away with the folder: nothing to close cleanly)."""
+    states = [(f, read_state(f)) for folder in _folders() for f in sorted(folder.glob("slot-*.json"))]
+    for _, state in states:
+        _signal_group(int(state.get("pgid") or 0))
+    for state_file, state in states:
+        _wait_gone(state, 5)
+        state_file.with_suffix(".sock").unlink(missing_ok=True)
+        state_file.unlink(missing_ok=True)
+
+
 def _quit(path: Path) -> None:
     """Ask politely first (LibreOffice closes its profile cleanly)."""
     try:

@@ -331,23 +331,33 @@ def run(units: list[Unit], out_root: Path, *, jobs: int = 1, draft: bool = False
                 yield done
 
 
+@contextlib.contextmanager
 def workers(jobs: int, *, clean: bool = False):
     """Where tasks run: warm workers forked by the resident zygote when resident servers
-    are on (:mod:`.warm`), else ``jobs`` new worker processes, or this process for one job.
+    are on (:mod:`.warm`); this process for one job; else warm workers of servers started
+    for this run only (:mod:`.scoped`), or failing that ``jobs`` new worker processes.
     ``clean``: new workers start from a fresh interpreter (``forkserver``), not as a copy of
-    this process (which holds open signing keys)."""
+    this process (which holds open signing keys); a zygote's workers are never copies of it."""
+    from .scoped import command_pool
     from .warm import WarmPool
 
     pool = WarmPool.open(jobs)
     if pool is not None:
-        return pool
+        with pool:
+            yield pool
+        return
     if jobs == 1:
-        return InProcess()
-    if clean:
+        yield InProcess()
+        return
+    with command_pool(jobs) as pool:
+        if pool is not None:
+            yield pool
+            return
         import multiprocessing
 
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
-    return ProcessPoolExecutor(max_workers=jobs)
+        context = multiprocessing.get_context("forkserver") if clean else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            yield pool
 
 
 def forward_stop(pool, signum: int) -> None:

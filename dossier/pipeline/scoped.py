@@ -1,0 +1,133 @@
+"""Resident servers for one command: what ``DOSSIER_OFFICE_IDLE`` gives, kept for one run.
+
+A batch run with resident servers off (``DOSSIER_OFFICE_IDLE`` unset or 0)
+used to start ``jobs`` ordinary worker processes. Each imported the pipeline,
+WeasyPrint, openpyxl and the templates (about 1 CPU-s, paid ``jobs`` times
+on the same cores), then started its own LibreOffice, and each annex probe
+started one more interpreter (0.15 CPU-s a dossier). :func:`command_pool`
+does for one command what resident mode does for many:
+
+1. a private runtime folder inside the user's (``run-<pid>-…``, see
+   :func:`dossier.convert.resident.runtime_root`) becomes this process's
+   runtime folder, with :data:`SAFETY_IDLE` as the idle time;
+2. the LibreOffice servers of the run start there at once, in the
+   background, on the core the next step leaves free;
+3. a zygote of that folder imports everything once (:mod:`.zygote`) and forks
+   the run's workers; they attach to the servers already up, and their
+   annex probes are forked by the same zygote;
+4. when the run ends (or stops), the zygote and the servers are stopped, the
+   folder is removed and the environment is what it was.
+
+Nothing outlives the command: a server or zygote left by a command that was
+killed outright exits after :data:`SAFETY_IDLE` seconds without work, and
+the next ``dossier office stop`` removes the folder. Where no private runtime
+folder or no zygote can be had, the caller gets ``None`` and starts ordinary
+workers, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..convert.resident import ENV_IDLE, ENV_RUNTIME, kill_servers, private_dir, runtime_root
+
+SAFETY_IDLE = 60  # seconds: what a server or zygote of a killed command waits before it leaves
+PREFIX = "run-"
+
+
+@contextlib.contextmanager
+def command_pool(jobs: int) -> Iterator:
+    """A :class:`~.warm.WarmPool` of ``jobs`` workers whose servers live as long as this block,
+    or ``None`` (then nothing was started and nothing changed)."""
+    folder = _private_folder()
+    if folder is None:
+        yield None
+        return
+    saved = {name: os.environ.get(name) for name in (ENV_RUNTIME, ENV_IDLE)}
+    os.environ[ENV_RUNTIME] = str(folder)
+    os.environ[ENV_IDLE] = str(SAFETY_IDLE)
+    pool = None
+    try:
+        pool = _start(jobs)
+        if pool is None:
+            yield None
+        else:
+            with pool:
+                yield pool
+    finally:
+        from .warm import stop_zygotes
+
+        stop_zygotes()
+        kill_servers()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _start(jobs: int):
+    """Start ``jobs`` LibreOffice servers in the background while the zygote imports, then
+    connect ``jobs`` workers; None when the zygote could not start."""
+    import threading
+
+    from .warm import WarmPool
+
+    servers = threading.Thread(target=_start_servers, args=(jobs,), name="dossier-scoped-servers", daemon=True)
+    servers.start()
+    try:
+        return WarmPool.open(jobs)
+    finally:
+        servers.join()
+
+
+def _start_servers(jobs: int) -> None:
+    """``jobs`` resident servers up in the runtime folder, then their slots released for the workers."""
+    from ..convert import Converter
+    from ..errors import DossierError
+
+    try:
+        converter = Converter(workers=jobs, cache=False)
+    except DossierError:  # no LibreOffice: the run's own conversions say so
+        return
+    try:
+        for thread in converter.warm():
+            thread.join()
+    finally:
+        converter.close()  # releases the slots; the servers stay up
+
+
+def _private_folder() -> Path | None:
+    root = runtime_root()
+    if root is None:
+        return None
+    remove_stale(root)
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=root))
+    except OSError:
+        return None
+    return folder if private_dir(folder) else None
+
+
+def remove_stale(root: Path) -> None:
+    """Remove the folders of commands that are no longer running (named by their pid)."""
+    for folder in root.glob(f"{PREFIX}*"):
+        pid = folder.name.removeprefix(PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
