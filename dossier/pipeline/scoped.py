@@ -11,7 +11,8 @@ does for one command what resident mode does for many:
    :func:`dossier.convert.resident.runtime_root`) becomes this process's
    runtime folder, with :data:`SAFETY_IDLE` as the idle time;
 2. the LibreOffice servers of the run start there at once, in the
-   background, on the core the next step leaves free;
+   background, on the core the next step leaves free, and each converts a
+   small document for nothing (the first conversion loads the Word filter);
 3. a zygote of that folder imports everything once (:mod:`.zygote`) and forks
    the run's workers; they attach to the servers already up, and their
    annex probes are forked by the same zygote;
@@ -35,9 +36,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..convert.resident import ENV_IDLE, ENV_RUNTIME, kill_servers, private_dir, runtime_root
+from ..paths import TEMPLATES_DIR
 
 SAFETY_IDLE = 60  # seconds: what a server or zygote of a killed command waits before it leaves
 PREFIX = "run-"
+WARM_UP_DOCUMENT = TEMPLATES_DIR / "to-trinh.docx"  # any small bundled document: loads the Word filter
 
 
 @contextlib.contextmanager
@@ -97,7 +100,7 @@ def _start_servers(jobs: int) -> None:
     except DossierError:  # no LibreOffice: the run's own conversions say so
         return
     try:
-        for thread in converter.warm():
+        for thread in converter.warm(first=WARM_UP_DOCUMENT):  # while the zygote still imports
             thread.join()
     finally:
         converter.close()  # releases the slots; the servers stay up
