@@ -9,6 +9,9 @@ Scenarios (each timed with the same sampler):
    off (``DOSSIER_OFFICE_IDLE=0``): the command starts its own LibreOffice
    servers and zygote and stops them when it ends (dossier.pipeline.scoped);
    every commune's report (DOCX, PDF, XLSX), the dossiers, the district summary.
+   Every LibreOffice starts from the installation's profile template
+   (dossier.convert.profile, made by the first start on the machine), as the
+   naive baseline reuses one profile.
 2. The same from clean with the resident servers already up, as ``make`` runs
    it (``DOSSIER_OFFICE_IDLE=600``; an untimed run starts them): LibreOffice,
    and the zygote that forks warm Python workers (dossier.pipeline.warm).

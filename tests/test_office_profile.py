@@ -1,6 +1,7 @@
 """The LibreOffice profile a conversion starts with (dossier.convert.profile):
 the running version recorded, so LibreOffice skips its graphics render tests;
-the PDFs are the same bytes."""
+the extensions folder of the installation's first start copied in, so it does
+not restart itself; the PDFs are the same bytes."""
 
 from __future__ import annotations
 
@@ -108,7 +109,52 @@ def test_a_seeded_profile_changes_no_byte_of_the_pdf(tmp_path, monkeypatch):
     src = make_docx(tmp_path / "a.docx", paragraphs=40)
     with Converter(workers=1, resident=0, cache=False) as conv:
         conv.convert([(src, tmp_path / "seeded.pdf")])
-    monkeypatch.setattr(uno_worker, "seed", lambda profile, soffice: None)
+    monkeypatch.setattr(office_profile, "seed", lambda profile, soffice: None)
     with Converter(workers=1, resident=0, cache=False) as conv:
         conv.convert([(src, tmp_path / "plain.pdf")])
     assert (tmp_path / "seeded.pdf").read_bytes() == (tmp_path / "plain.pdf").read_bytes()
+
+
+def test_prepare_copies_the_template_only_into_an_empty_profile_and_remember_keeps_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "pdf"))
+    soffice = fake_office(tmp_path / "office", MAIN_XCD)
+    first = tmp_path / "first"
+    assert not office_profile.prepare(first, soffice)  # no template yet: only the seed
+    office_profile.remember(first, soffice)  # LibreOffice made nothing yet: nothing kept
+    assert not office_profile.prepare(tmp_path / "second", soffice)
+    made = first / office_profile.EXTENSIONS
+    (made / "bundled").mkdir(parents=True)
+    (made / "buildid").write_text("40(Build:2)")
+    office_profile.remember(first, soffice)
+    (made / "buildid").write_text("changed later")
+    office_profile.remember(first, soffice)  # there is one: kept as it was
+    third = tmp_path / "third"
+    assert office_profile.prepare(third, soffice)
+    assert (third / office_profile.EXTENSIONS / "buildid").read_text() == "40(Build:2)"
+    assert (third / office_profile.EXTENSIONS / "bundled").is_dir()
+    assert "ooSetupLastVersion" in (third / office_profile.MODIFICATIONS).read_text(encoding="utf-8")
+    assert not office_profile.prepare(tmp_path / "retry", soffice, template=False)  # after a failed start
+    assert not (tmp_path / "retry" / office_profile.EXTENSIONS).exists()
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", "off")
+    assert not office_profile.prepare(tmp_path / "off", soffice)
+
+
+@pytest.mark.libreoffice
+def test_the_first_start_leaves_a_template_the_next_start_from_it_and_the_pdf_is_the_same(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "pdf"))
+    src = make_docx(tmp_path / "a.docx", paragraphs=40)
+    soffice = find_soffice()
+    copies = []
+    real = office_profile.prepare
+    monkeypatch.setattr(uno_worker, "prepare", lambda *a, **k: copies.append(real(*a, **k)) or copies[-1])
+    for name in ("first", "second"):
+        with Converter(workers=1, resident=0, cache=False) as conv:
+            (result,) = conv.convert([(src, tmp_path / f"{name}.pdf")])
+            assert result.ok, result.error
+    assert copies == [False, True]  # the second profile started from the first one's extensions
+    template = office_profile._template(soffice)
+    assert (template / "buildid").is_file()
+    assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..signals import checkpoint
 from .failures import CRASH, OPEN, START, TIMEOUT, ConversionFailure
-from .profile import seed
+from .profile import prepare
 from .soffice import group_pids, kill_group, new_profile, office_env, profile_url, remove_tree
 from .options import PDF_OPTIONS
 
@@ -69,7 +69,7 @@ class BatchWorker:
         if fresh_profile or self.profile is None:
             remove_tree(self.profile)
             self.profile = new_profile(self.tag)
-            seed(self.profile, self.soffice)
+            prepare(self.profile, self.soffice, template=not fresh_profile)
         work = self.profile / "batch"
         remove_tree(work)
         (work / "in").mkdir(parents=True)

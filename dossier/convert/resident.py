@@ -49,7 +49,7 @@ from ..proc import rss_mb
 from ..signals import checkpoint
 from .failures import START, ConversionFailure
 from .options import PDF_OPTIONS
-from .profile import seed
+from .profile import prepare, remember
 from .soffice import group_pids, office_env, profile_url, remove_tree, unique_name
 from .uno_worker import HELPER, UnoWorker, _with_log
 
@@ -188,15 +188,18 @@ class ResidentWorker(UnoWorker):
         kill_server(self._path(".json"))
         if fresh_profile:
             remove_tree(self.profile)
-        self._spawn()
+        copied = self._spawn(template=not fresh_profile)
         if not self._attach():
             kill_server(self._path(".json"))
             raise ConversionFailure(START, _with_log("resident server did not answer", self._path(".log")))
+        if not copied:
+            remember(self.profile, self.soffice)
         return True
 
-    def _spawn(self) -> None:
+    def _spawn(self, template: bool = True) -> bool:
+        """Start the slot's server; True when its profile got the template (see :mod:`.profile`)."""
         self.profile.mkdir(mode=0o700, exist_ok=True)
-        seed(self.profile, self.soffice)  # kept profiles of older versions get it too
+        copied = prepare(self.profile, self.soffice, template=template)  # kept profiles get the seed too
         sock, log = self._path(".sock"), self._path(".log")
         cmd = [self.python, str(HELPER), self.soffice, profile_url(self.profile), unique_name(self.tag),
                str(self.start_timeout), json.dumps(PDF_OPTIONS), "--serve", str(sock), f"{self.idle:g}",
@@ -226,6 +229,7 @@ class ResidentWorker(UnoWorker):
         write_state(self._path(".json"), {"pgid": proc.pid, "pid": ready.get("pid"),
                                            "soffice_pid": ready.get("soffice_pid")})
         self.spawned += 1
+        return copied
 
     def _attach(self) -> bool:
         """Connect to the slot's server and check it answers; False when there is none (or it is hung)."""

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..signals import checkpoint
 from .options import PDF_OPTIONS
 from .failures import CRASH, OPEN, START, TIMEOUT, ConversionFailure
-from .profile import seed
+from .profile import prepare, remember
 from .soffice import group_pids, kill_group, new_profile, office_env, profile_url, remove_tree, unique_name
 
 HELPER = Path(__file__).with_name("uno_helper.py")
@@ -50,7 +50,7 @@ class UnoWorker:
         if fresh_profile or self.profile is None:
             remove_tree(self.profile)
             self.profile = new_profile(self.tag)
-        seed(self.profile, self.soffice)
+        copied = prepare(self.profile, self.soffice, template=not fresh_profile)  # a failed start: none
         cmd = [self.python, str(HELPER), self.soffice, profile_url(self.profile), unique_name(self.tag),
                str(self.start_timeout), json.dumps(PDF_OPTIONS)]
         log = self.profile / "helper.log"  # the helper's and soffice's stderr, quoted on a failed start
@@ -70,6 +70,8 @@ class UnoWorker:
         if not ready.get("ready"):
             self.kill()
             raise ConversionFailure(START, _with_log(str(ready.get("error", "")), log))
+        if not copied:
+            remember(self.profile, self.soffice)
         return True
 
     def stop(self) -> None:
