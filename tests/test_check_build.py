@@ -193,10 +193,7 @@ def _borderless(table) -> None:
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    insert_in_order(tbl_pr, borders)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    insert_in_order(tbl_pr, layout)
+    insert_in_order(tbl_pr, borders)  # fixed layout: table.autofit = False writes it
 
 
 def _table(doc, widths):

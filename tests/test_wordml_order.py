@@ -1,6 +1,7 @@
 """Property elements (rPr, pPr, sectPr, tblPr, tcPr, trPr) in every committed
-template and in generated documents are in ECMA-376 schema order: Word refuses
-a file with a child out of its sequence as "unreadable content"."""
+template and in generated documents are in ECMA-376 schema order, each child
+once: Word refuses a file with a child out of its sequence as "unreadable
+content"."""
 
 from __future__ import annotations
 
@@ -117,6 +118,10 @@ def test_insert_in_order_places_each_child_where_the_sequence_wants_it():
     set_child(rpr, "b", None)
     assert [c.tag.split("}")[1] for c in rpr] == ["rStyle", "rFonts", "i", "sz", "szCs", "lang"]
     assert order_errors(rpr) == []
+    tbl_pr = OxmlElement("w:tblPr")
+    for name in ("tblW", "tblLayout", "tblLayout"):
+        tbl_pr.append(OxmlElement(f"w:{name}"))
+    assert order_errors(tbl_pr) == ["w:tblPr: w:tblLayout twice"]
 
 
 REAL_DOCX = sorted((Path(__file__).resolve().parent.parent.parent / "shared" / "realdocs").glob("*.docx"))

@@ -112,6 +112,10 @@ def set_child(parent, name: str, attrs: dict[str, str] | None):
     return el
 
 
+# children a property sequence may hold more than once (trPr is a repeatable choice as a whole)
+_REPEATABLE = frozenset({"headerReference", "footerReference"})
+
+
 def order_errors(root, parents: tuple[str, ...] = CHECKED) -> list[str]:
     """Every property element under ``root`` (an lxml element of any part)
     whose children are out of schema order or not in the schema, as messages."""
@@ -129,6 +133,8 @@ def order_errors(root, parents: tuple[str, ...] = CHECKED) -> list[str]:
                 errors.append(f"{where}: w:{name} is not allowed")
             elif ranks[name] < last:
                 errors.append(f"{where}: w:{name} after w:{last_name}")
+            elif name == last_name and name not in _REPEATABLE and _local(parent) != "trPr":
+                errors.append(f"{where}: w:{name} twice")
             else:
                 last, last_name = ranks[name], name
     return errors
