@@ -20,7 +20,20 @@ pytestmark = pytest.mark.libreoffice
 def _what_a_worker_sees() -> dict:
     return {"runtime": os.environ.get(resident.ENV_RUNTIME), "idle": os.environ.get(resident.ENV_IDLE),
             "servers": [s.running for s in resident.servers()], "forked": warm.SERVED_BY is not None,
-            "pid": os.getpid()}
+            "pid": os.getpid(), "cpus": os.sched_getaffinity(0), "server_cpus": _server_threads_cpus()}
+
+
+def _server_threads_cpus() -> set[frozenset[int]]:
+    """The CPU sets of every thread of the servers' processes (they started off the first CPU)."""
+    from dossier.convert.soffice import group_pids
+
+    found = set()
+    root = Path(os.environ[resident.ENV_RUNTIME])
+    for state in root.glob("*/slot-*.json"):
+        for pid in group_pids(int(resident.read_state(state)["pgid"])):
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                found.add(frozenset(os.sched_getaffinity(int(tid))))
+    return found
 
 
 def _left_behind(folder: str) -> list[int]:
@@ -60,6 +73,7 @@ def test_workers_attach_to_servers_started_for_the_run_and_nothing_is_left(idle_
         assert worker["runtime"] == folder and worker["idle"] == str(scoped.SAFETY_IDLE)
         assert worker["forked"]  # by the run's zygote: the imports were done once
         assert worker["servers"] == [True, True]  # both LibreOffice servers were up before the first task
+        assert worker["server_cpus"] == {frozenset(worker["cpus"])}  # and free to run on every CPU again
     assert os.environ.get(resident.ENV_RUNTIME) == idle_off and resident.ENV_IDLE not in os.environ
     assert not Path(folder).exists()
     assert _gone(folder)

@@ -342,8 +342,10 @@ def _wait_gone(state: dict, seconds: float) -> None:
     if pgid <= 1:
         return
     deadline = time.monotonic() + seconds
+    pause = 0.005  # a killed group is gone in a few ms, a quitting LibreOffice in a few tenths
     while group_pids(pgid) and time.monotonic() < deadline:
-        time.sleep(0.05)
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
     if group_pids(pgid):
         _signal_group(pgid)
         deadline = time.monotonic() + 5

@@ -91,7 +91,11 @@ def _start(jobs: int):
 
 
 def _start_servers(jobs: int) -> None:
-    """``jobs`` resident servers up in the runtime folder, then their slots released for the workers."""
+    """``jobs`` resident servers up in the runtime folder, then their slots released for the workers.
+
+    While they start they keep off the first CPU (this thread's affinity, which the
+    processes it starts inherit): the zygote, the one long task of the start, then has
+    a core of its own instead of a share of both; afterwards they may run anywhere."""
     from ..convert import Converter
     from ..errors import DossierError
 
@@ -99,11 +103,44 @@ def _start_servers(jobs: int) -> None:
         converter = Converter(workers=jobs, cache=False)
     except DossierError:  # no LibreOffice: the run's own conversions say so
         return
+    everywhere = _keep_off_first_cpu()
     try:
         for thread in converter.warm(first=WARM_UP_DOCUMENT):  # while the zygote still imports
             thread.join()
     finally:
         converter.close()  # releases the slots; the servers stay up
+        if everywhere:
+            _allow_servers(everywhere)
+
+
+def _keep_off_first_cpu() -> set[int]:
+    """Move this thread off the first of its CPUs; return the CPUs it had (empty: not moved)."""
+    try:
+        cpus = os.sched_getaffinity(0)
+        if len(cpus) < 2:
+            return set()
+        os.sched_setaffinity(0, cpus - {min(cpus)})
+    except (AttributeError, OSError):  # not Linux, or not allowed
+        return set()
+    return cpus
+
+
+def _allow_servers(cpus: set[int]) -> None:
+    """Every thread of the servers' processes may run on ``cpus`` again."""
+    from ..convert.resident import read_state, runtime_root
+    from ..convert.soffice import group_pids
+
+    root = runtime_root()
+    for state in sorted(root.glob("*/slot-*.json")) if root else []:
+        pgid = int(read_state(state).get("pgid") or 0)
+        for pid in group_pids(pgid) if pgid > 1 else []:
+            try:
+                threads = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+            except OSError:
+                continue
+            for tid in threads:
+                with contextlib.suppress(OSError):
+                    os.sched_setaffinity(tid, cpus)
 
 
 def _private_folder() -> Path | None:
