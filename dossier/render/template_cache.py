@@ -29,7 +29,6 @@ from collections.abc import Callable
 from typing import Any
 
 import jinja2
-from docx.opc.oxml import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import meta
 
@@ -81,25 +80,30 @@ class CachedDocxTemplate(DocxTemplate):
         """The Jinja sources docxtpl's ``render`` compiles for this template: each part
         (body, headers, footers), patched and split as ``render_xml_part`` does, and
         the core properties. For warming the caches (:func:`warm_up`)."""
+        props = self.docx.core_properties
+        return self._xml_sources() + [getattr(props, name) for name in _TEMPLATED_PROPERTIES]
+
+    def _xml_sources(self) -> list[str]:
         parts = [self.get_xml()]
         for uri in (self.HEADER_URI, self.FOOTER_URI):
             parts += [self.get_part_xml(part) for _, part in self.get_headers_footers(uri)]
-        sources = [re.sub(r"<w:p([ >])", r"\n<w:p\1", self.patch_xml(xml)) for xml in parts]
-        props = self.docx.core_properties
-        return sources + [getattr(props, name) for name in _TEMPLATED_PROPERTIES]
+        return [re.sub(r"<w:p([ >])", r"\n<w:p\1", self.patch_xml(xml)) for xml in parts]
 
     def undeclared_variables(self, env: jinja2.Environment) -> frozenset[str]:
-        """docxtpl's ``get_undeclared_template_variables(env)``, remembered. Call it
-        before rendering: it reads the loaded package instead of loading a second one."""
+        """The variables the template's parts use without setting them (docxtpl's
+        ``get_undeclared_template_variables(env)``), remembered. Call it before
+        rendering: it reads the loaded package instead of loading a second one."""
         return _UNDECLARED.get((self.digest, id(env)), lambda: self._undeclared(env))
 
     def _undeclared(self, env: jinja2.Environment) -> frozenset[str]:
-        doc = self.get_docx()
-        parts = [doc.element.body]
-        for uri in (self.HEADER_URI, self.FOOTER_URI):
-            parts += [parse_xml(part.blob) for _, part in self.get_headers_footers(uri)]
-        xml = "".join(self.patch_xml(self.xml_to_string(part)) for part in parts)
-        return frozenset(meta.find_undeclared_variables(env.parse(xml)))
+        """Part by part, as they are rendered (a variable set in the body is not set in
+        a footer), over the sources the fill compiles: docxtpl's own way serialises and
+        patches the whole package once more, twice the time."""
+        self.get_docx()
+        names: set[str] = set()
+        for source in self._xml_sources():
+            names |= meta.find_undeclared_variables(env.parse(source))
+        return frozenset(names)
 
 
 _LISTING_CHARS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
