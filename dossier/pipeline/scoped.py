@@ -11,8 +11,9 @@ does for one command what resident mode does for many:
    :func:`dossier.convert.resident.runtime_root`) becomes this process's
    runtime folder, with :data:`SAFETY_IDLE` as the idle time;
 2. the LibreOffice servers of the run start there at once, in the
-   background, on the core the next step leaves free, and each converts a
-   small document for nothing (the first conversion loads the Word filter);
+   background and off the first CPU (which the next step then has to
+   itself), and each converts a small document for nothing (the first
+   conversion loads the Word filter);
 3. a zygote of that folder imports everything once (:mod:`.zygote`) and forks
    the run's workers; they attach to the servers already up, and their
    annex probes are forked by the same zygote;
@@ -21,9 +22,9 @@ does for one command what resident mode does for many:
 
 Nothing outlives the command: a server or zygote left by a command that was
 killed outright exits after :data:`SAFETY_IDLE` seconds without work, and
-the next ``dossier office stop`` removes the folder. Where no private runtime
-folder or no zygote can be had, the caller gets ``None`` and starts ordinary
-workers, as before.
+the next run removes its folder (:func:`remove_stale`). Where no private
+runtime folder can be had, nothing is started; where no zygote can be had,
+the caller starts ordinary workers, which use the run's servers all the same.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ WARM_UP_DOCUMENT = TEMPLATES_DIR / "to-trinh.docx"  # any small bundled document
 @contextlib.contextmanager
 def command_pool(jobs: int) -> Iterator:
     """A :class:`~.warm.WarmPool` of ``jobs`` workers whose servers live as long as this block,
-    or ``None`` (then nothing was started and nothing changed)."""
+    or ``None``: no private folder (nothing started, nothing changed) or no zygote (the
+    servers are up in the block all the same, for the caller's own worker processes)."""
     folder = _private_folder()
     if folder is None:
         yield None
@@ -54,7 +56,6 @@ def command_pool(jobs: int) -> Iterator:
     saved = {name: os.environ.get(name) for name in (ENV_RUNTIME, ENV_IDLE)}
     os.environ[ENV_RUNTIME] = str(folder)
     os.environ[ENV_IDLE] = str(SAFETY_IDLE)
-    pool = None
     try:
         pool = _start(jobs)
         if pool is None:
@@ -80,14 +81,21 @@ def _start(jobs: int):
     connect ``jobs`` workers; None when the zygote could not start."""
     import threading
 
-    from .warm import WarmPool
+    from ..convert.resident import SOCKET_PATH_MAX
+    from .warm import SOCKET, WarmPool
 
     servers = threading.Thread(target=_start_servers, args=(jobs,), name="dossier-scoped-servers", daemon=True)
     servers.start()
+    zygote = Path(os.environ[ENV_RUNTIME]) / "py-run"  # a private folder: no code key to compute
     try:
-        return WarmPool.open(jobs)
+        if len(str(zygote / SOCKET)) > SOCKET_PATH_MAX:
+            return None
+        zygote.mkdir(mode=0o700)
+        return WarmPool.open(jobs, folder=zygote)
+    except OSError:
+        return None
     finally:
-        servers.join()
+        servers.join()  # the workers attach to the servers only once their slots are free
 
 
 def _start_servers(jobs: int) -> None:

@@ -168,14 +168,18 @@ class WarmPool:
         self._calls = ThreadPoolExecutor(jobs, thread_name_prefix="dossier-warm")
 
     @classmethod
-    def open(cls, jobs: int, idle: float | None = None, *, spawn: bool = True) -> WarmPool | None:
+    def open(cls, jobs: int, idle: float | None = None, *, spawn: bool = True,
+             folder: Path | None = None) -> WarmPool | None:
         """A pool with ``jobs`` workers connected, or None (resident servers off, no safe
         runtime folder, or the zygote could not start: its log says why). ``spawn=False``:
-        only if a zygote is already up (for work too small to pay for starting one)."""
+        only if a zygote is already up (for work too small to pay for starting one).
+        ``folder``: the zygote's folder, for a caller whose runtime folder no other code
+        shares (:mod:`.scoped`); else the code key's (:func:`zygote_folder`)."""
         from ..convert.resident import idle_seconds
 
         idle = idle_seconds() if idle is None else idle
-        folder = zygote_folder() if idle > 0 else None
+        if folder is None:
+            folder = zygote_folder() if idle > 0 else None
         if folder is None:
             return None
         pool = cls(folder, jobs, idle, spawn)
