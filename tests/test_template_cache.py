@@ -75,3 +75,42 @@ def test_listing_pass_skipped_only_when_it_would_change_nothing(text):
            f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r><w:r><w:tab/></w:r></w:p>\n<w:tbl/></w:body>')
     tpl = CachedDocxTemplate((docx_module.TEMPLATES_DIR / "cong-van.docx").read_bytes())
     assert tpl.resolve_listing(xml) == DocxTemplate.resolve_listing(tpl, xml)
+
+
+def test_templates_compiled_at_set_up_fill_the_same_bytes(tmp_path, monkeypatch):
+    from dossier.render import precompiled
+
+    monkeypatch.setattr(precompiled, "FOLDER", tmp_path / "none")  # nothing compiled at set-up
+    monkeypatch.setattr(docx_module, "_ENV", compile_once(make_environment(DOCX_FILTERS)))
+    (tmp_path / "compiled-here").mkdir()
+    without = _fill_all(tmp_path / "compiled-here")
+
+    monkeypatch.setattr(precompiled, "FOLDER", tmp_path / "__jinjacache__")
+    monkeypatch.setattr(docx_module, "_ENV", compile_once(make_environment(DOCX_FILTERS)))
+    assert precompiled.write_bundled() > 0
+    env = compile_once(make_environment(DOCX_FILTERS))  # a new process's environment
+    monkeypatch.setattr(docx_module, "_ENV", env)
+    loaded = []
+    real = precompiled.code
+    monkeypatch.setattr(precompiled, "code", lambda e, s: loaded.append(real(e, s)) or loaded[-1])
+    monkeypatch.setattr(env, "compile", lambda *a, **k: pytest.fail("a bundled template was compiled again"))
+    (tmp_path / "from-set-up").mkdir()
+    assert _fill_all(tmp_path / "from-set-up") == without
+    assert loaded and all(code is not None for code in loaded)
+
+
+def test_another_environment_or_source_reads_nothing_compiled_for_this_one(tmp_path, monkeypatch):
+    from dossier.render import precompiled
+    from dossier.render.template_cache import CachedDocxTemplate
+
+    monkeypatch.setattr(precompiled, "FOLDER", tmp_path / "__jinjacache__")
+    monkeypatch.setattr(docx_module, "_ENV", compile_once(make_environment(DOCX_FILTERS)))
+    precompiled.write_bundled()
+    tpl = CachedDocxTemplate((docx_module.TEMPLATES_DIR / "cong-van.docx").read_bytes())
+    body = tpl.part_sources()[0]
+    same = compile_once(make_environment(DOCX_FILTERS))
+    other = compile_once(make_environment({**DOCX_FILTERS, "them": str}))
+    assert precompiled.code(same, body) is not None
+    assert precompiled.variables(same, tpl.digest) == tpl.undeclared_variables(same)
+    assert precompiled.code(other, body) is None and precompiled.variables(other, tpl.digest) is None
+    assert precompiled.code(same, body + " ") is None

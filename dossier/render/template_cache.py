@@ -10,6 +10,9 @@ is read afresh, and memory stays bounded):
   whole XML), by the part's XML text;
 * the compiled Jinja template of each part (:func:`compile_once`), by its source.
 
+The bundled templates' code and variables also come compiled from set-up
+(:mod:`.precompiled`), as the package's bytecode does.
+
 :func:`warm_up` fills them for the bundled templates ahead of time (the zygote
 of :mod:`dossier.pipeline.warm` does, once for all its workers).
 
@@ -31,6 +34,8 @@ from typing import Any
 import jinja2
 from docxtpl import DocxTemplate
 from jinja2 import meta
+
+from . import precompiled
 
 
 class LRU:
@@ -80,10 +85,11 @@ class CachedDocxTemplate(DocxTemplate):
         """The Jinja sources docxtpl's ``render`` compiles for this template: each part
         (body, headers, footers), patched and split as ``render_xml_part`` does, and
         the core properties. For warming the caches (:func:`warm_up`)."""
-        props = self.docx.core_properties
+        props = self.get_docx().core_properties
         return self._xml_sources() + [getattr(props, name) for name in _TEMPLATED_PROPERTIES]
 
     def _xml_sources(self) -> list[str]:
+        self.get_docx()  # loaded once (docxtpl reloads only a rendered one)
         parts = [self.get_xml()]
         for uri in (self.HEADER_URI, self.FOOTER_URI):
             parts += [self.get_part_xml(part) for _, part in self.get_headers_footers(uri)]
@@ -93,13 +99,16 @@ class CachedDocxTemplate(DocxTemplate):
         """The variables the template's parts use without setting them (docxtpl's
         ``get_undeclared_template_variables(env)``), remembered. Call it before
         rendering: it reads the loaded package instead of loading a second one."""
-        return _UNDECLARED.get((self.digest, id(env)), lambda: self._undeclared(env))
+        return _UNDECLARED.get((self.digest, id(env)), lambda: self._undeclared_or_precompiled(env))
+
+    def _undeclared_or_precompiled(self, env: jinja2.Environment) -> frozenset[str]:
+        found = precompiled.variables(env, self.digest)
+        return found if found is not None else self._undeclared(env)
 
     def _undeclared(self, env: jinja2.Environment) -> frozenset[str]:
         """Part by part, as they are rendered (a variable set in the body is not set in
         a footer), over the sources the fill compiles: docxtpl's own way serialises and
         patches the whole package once more, twice the time."""
-        self.get_docx()
         names: set[str] = set()
         for source in self._xml_sources():
             names |= meta.find_undeclared_variables(env.parse(source))
@@ -137,10 +146,16 @@ def compile_once(env: jinja2.Environment) -> jinja2.Environment:
     compile_ = env.from_string
     cache = LRU(_COMPILED)
 
+    def compiled(source: str) -> jinja2.Template:
+        code = precompiled.code(env, source)  # a bundled template, compiled at set-up
+        if code is None:
+            return compile_(source)
+        return env.template_class.from_code(env, code, env.make_globals(None), None)
+
     def from_string(source: Any, globals: Any = None, template_class: Any = None) -> jinja2.Template:
         if globals is not None or template_class is not None or not isinstance(source, str):
             return compile_(source, globals, template_class)
-        return cache.get(source, lambda: compile_(source))
+        return cache.get(source, lambda: compiled(source))
 
     env.from_string = from_string
     env.compiled = cache  # for tests: what was compiled
