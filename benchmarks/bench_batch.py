@@ -207,7 +207,7 @@ def main() -> int:
     # otherwise be compiled again by every process when PYTHONDONTWRITEBYTECODE is set)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "dossier")], check=True,
                    stdout=subprocess.DEVNULL)
-    subprocess.run([sys.executable, "-m", "dossier.render.precompiled"], check=True, cwd=ROOT,
+    subprocess.run([sys.executable, str(ROOT / "tools" / "precompile_templates.py")], check=True,
                    stderr=subprocess.DEVNULL)  # and the bundled templates compiled, as set-up does
     work = Path(tempfile.mkdtemp(prefix="dossier-bench-", dir="/tmp"))
     os.environ["DOSSIER_RUNTIME_DIR"] = str(work / "run")  # this run's own resident servers

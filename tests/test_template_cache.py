@@ -87,7 +87,7 @@ def test_templates_compiled_at_set_up_fill_the_same_bytes(tmp_path, monkeypatch)
 
     monkeypatch.setattr(precompiled, "FOLDER", tmp_path / "__jinjacache__")
     monkeypatch.setattr(docx_module, "_ENV", compile_once(make_environment(DOCX_FILTERS)))
-    assert precompiled.write_bundled() > 0
+    assert docx_module.precompile_bundled() > 0
     env = compile_once(make_environment(DOCX_FILTERS))  # a new process's environment
     monkeypatch.setattr(docx_module, "_ENV", env)
     loaded = []
@@ -105,7 +105,7 @@ def test_another_environment_or_source_reads_nothing_compiled_for_this_one(tmp_p
 
     monkeypatch.setattr(precompiled, "FOLDER", tmp_path / "__jinjacache__")
     monkeypatch.setattr(docx_module, "_ENV", compile_once(make_environment(DOCX_FILTERS)))
-    precompiled.write_bundled()
+    docx_module.precompile_bundled()
     tpl = CachedDocxTemplate((docx_module.TEMPLATES_DIR / "cong-van.docx").read_bytes())
     body = tpl.part_sources()[0]
     same = compile_once(make_environment(DOCX_FILTERS))

@@ -38,5 +38,5 @@ fi
 # the bytecode pip would write for a regular install: an editable one compiles at first import,
 # and never when PYTHONDONTWRITEBYTECODE is set (0.2 CPU-s per process; stale files are recompiled)
 .venv/bin/python -m compileall -q dossier >/dev/null
-.venv/bin/python -m dossier.render.precompiled 2>/dev/null  # the bundled templates' Jinja code, likewise
+.venv/bin/python tools/precompile_templates.py 2>/dev/null  # the bundled templates' Jinja code, likewise
 touch .venv/.dossier-setup

@@ -19,7 +19,7 @@ from ..paths import TEMPLATES_DIR
 from .docx_package import docx_bytes, set_properties, source_date
 from .environment import TemplateTimeout, make_environment, template_error, time_limit
 from .filters import DOCX_FILTERS
-from .template_cache import CachedDocxTemplate, compile_once, warm_up
+from .template_cache import CachedDocxTemplate, compile_once, precompile, warm_up
 from . import layout_pass, tables
 
 _ENV = None
@@ -34,7 +34,16 @@ def environment():
 
 def warm_up_bundled() -> int:
     """Compile the bundled templates (templates/*.docx) ahead of their first fill."""
-    return warm_up([p.read_bytes() for p in sorted(TEMPLATES_DIR.glob("*.docx"))], environment())
+    return warm_up(_bundled(), environment())
+
+
+def precompile_bundled() -> int:
+    """Compile the bundled templates for every later process (set-up: tools/precompile_templates.py)."""
+    return precompile(_bundled(), environment())
+
+
+def _bundled() -> list[bytes]:
+    return [p.read_bytes() for p in sorted(TEMPLATES_DIR.glob("*.docx"))]
 
 
 def open_template(template: Path) -> CachedDocxTemplate:

@@ -3,10 +3,10 @@
 Compiling the nine bundled DOCX templates (Jinja code of each part, and the
 variables each uses) takes 0.18 CPU-s, paid by every process before its first
 fill and by the zygote of :mod:`dossier.pipeline.zygote` before it serves.
-``make setup`` runs ``python -m dossier.render.precompiled``, which writes the
+``make setup`` runs ``tools/precompile_templates.py``, which writes the
 compiled code of every part source and the variables of every bundled
-template to ``templates/__jinjacache__/``; a process then loads them (marshal)
-instead of compiling.
+template to ``templates/__jinjacache__/`` (:func:`write`); a process then
+loads them (marshal) instead of compiling.
 
 An entry is found by a key over the source, the version of Python and Jinja,
 the environment's settings, filters and tests, and every file of the
@@ -22,7 +22,6 @@ import importlib.util
 import json
 import marshal
 import shutil
-import sys
 from pathlib import Path
 
 import jinja2
@@ -76,31 +75,19 @@ def variables(env: jinja2.Environment, digest: bytes) -> frozenset[str] | None:
     return frozenset(names) if isinstance(names, list) else None
 
 
-def write_bundled() -> int:
-    """Compile every bundled template into :data:`FOLDER` (emptied first); return how many
-    part sources were written."""
-    from .docx import environment
-    from .template_cache import CachedDocxTemplate
-
-    env = environment()
+def write(env: jinja2.Environment, templates: list[tuple[bytes, frozenset[str], list[str]]]) -> int:
+    """Empty :data:`FOLDER`, then write, for each template's (digest, variables, part sources),
+    its variables and the code ``env`` compiles for each source; return how many sources."""
     shutil.rmtree(FOLDER, ignore_errors=True)
     staging = FOLDER.with_name(FOLDER.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     written = 0
-    for path in sorted(TEMPLATES_DIR.glob("*.docx")):
-        tpl = CachedDocxTemplate(path.read_bytes())
-        names = sorted(tpl.undeclared_variables(env))
-        (staging / _key(env, "variables", tpl.digest)).write_text(json.dumps(names), encoding="utf-8")
-        for source in tpl.part_sources():
-            if isinstance(source, str):
-                compiled = env.compile(source)  # as env.from_string compiles it
-                (staging / _key(env, "code", source)).write_bytes(marshal.dumps(compiled))
-                written += 1
+    for digest, names, sources in templates:
+        (staging / _key(env, "variables", digest)).write_text(json.dumps(sorted(names)), encoding="utf-8")
+        for source in sources:
+            compiled = env.compile(source)  # as env.from_string compiles it
+            (staging / _key(env, "code", source)).write_bytes(marshal.dumps(compiled))
+            written += 1
     staging.rename(FOLDER)
     return written
-
-
-if __name__ == "__main__":
-    count = write_bundled()
-    print(f"{count} template sources compiled into {FOLDER}", file=sys.stderr)

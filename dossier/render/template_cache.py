@@ -138,6 +138,17 @@ def warm_up(templates: list[bytes], env: jinja2.Environment) -> int:
     return compiled
 
 
+def precompile(templates: list[bytes], env: jinja2.Environment) -> int:
+    """Compile ``templates`` (their bytes) for later processes (:mod:`.precompiled`, at
+    set-up); return how many part sources were written."""
+    entries = []
+    for data in templates:
+        tpl = CachedDocxTemplate(data)
+        sources = [source for source in tpl.part_sources() if isinstance(source, str)]
+        entries.append((tpl.digest, tpl._undeclared(env), sources))
+    return precompiled.write(env, entries)
+
+
 def compile_once(env: jinja2.Environment) -> jinja2.Environment:
     """Make ``env.from_string`` remember its templates by source text: docxtpl
     compiles every part of a template (and each core property) on every fill.
