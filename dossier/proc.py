@@ -1,9 +1,11 @@
 """Reading a process's ``/proc/<pid>/status`` (Linux; None elsewhere or when it is
-gone), and the garbage-collector setting of every ``dossier`` process."""
+gone), whether a process still runs, and the garbage-collector setting of every
+``dossier`` process."""
 
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 
 # Python's cyclic collector runs its youngest generation after 700 net allocations of
@@ -36,3 +38,14 @@ def status_field(name: str, pid: int | str = "self") -> str | None:
 def rss_mb(pids: list[int]) -> float:
     """The resident memory of ``pids`` together, in MB (a process gone counts 0)."""
     return sum(int(status_field("VmRSS", pid) or 0) for pid in pids) / 1024
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (one of another user's counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

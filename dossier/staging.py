@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import build_error
 from .files import TMP_PREFIX
+from .proc import alive
 from .signals import checkpoint, held, sleep
 
 
@@ -44,16 +45,6 @@ def locked(folder: Path) -> Iterator[None]:
 OWNER_FILE = ".owner"  # pid of the build a staging folder belongs to
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_dead_stages(folder: Path) -> None:
     """Remove staging folders in ``folder`` whose build process no longer exists."""
     for stage in folder.glob(TMP_PREFIX + "*"):
@@ -63,7 +54,7 @@ def remove_dead_stages(folder: Path) -> None:
             pid = int((stage / OWNER_FILE).read_text().strip())
         except (OSError, ValueError):
             continue  # not ours, or being created right now
-        if not _alive(pid):
+        if not alive(pid):
             shutil.rmtree(stage, ignore_errors=True)
 
 

@@ -32,15 +32,26 @@ MAX_BYTES = 500 * 1024 * 1024
 PRUNE_EVERY = 64  # stores between two size checks
 
 
+def caches_off() -> bool:
+    """``DOSSIER_CACHE_DIR=off`` (or 0, no, false): nothing is kept for later processes."""
+    return os.environ.get(ENV_CACHE, "").strip().lower() in ("off", "0", "no", "false")
+
+
 def cache_root() -> Path | None:
-    value = os.environ.get(ENV_CACHE, "").strip()
-    if value.lower() in ("off", "0", "no", "false"):
+    if caches_off():
         return None
-    if value:
-        root = Path(value)
-    else:
-        base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
-        root = Path(base) / "dossier" / "pdf"
+    value = os.environ.get(ENV_CACHE, "").strip()
+    return private_folder(Path(value)) if value else user_cache_folder("pdf")
+
+
+def user_cache_folder(name: str) -> Path | None:
+    """``$XDG_CACHE_HOME/dossier/<name>`` (or ``~/.cache/dossier/<name>``) when private."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    return private_folder(Path(base) / "dossier" / name)
+
+
+def private_folder(root: Path) -> Path | None:
+    """``root``, created if needed, when it is a folder of this user closed to others; else None."""
     try:
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
         st = os.lstat(root)

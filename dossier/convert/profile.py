@@ -34,11 +34,11 @@ import hashlib
 import os
 import re
 import shutil
-import stat
 import tempfile
 from pathlib import Path
 
 from ..files import write_bytes
+from .cache import caches_off, user_cache_folder
 
 MODIFICATIONS = Path("user") / "registrymodifications.xcu"
 KEY = "ooSetupLastVersion"
@@ -139,18 +139,8 @@ def remember(profile: Path, soffice: str) -> None:
 def _template(soffice: str) -> Path | None:
     """Where this installation's template is (or would be); None when there is no private
     cache folder for it."""
-    if os.environ.get("DOSSIER_CACHE_DIR", "").strip().lower() in ("off", "0", "no", "false"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
-    root = Path(base) / "dossier" / "office"
-    try:
-        root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        st = os.lstat(root)
-    except OSError:
-        return None
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
-        return None
-    return root / _installation_key(soffice)
+    root = None if caches_off() else user_cache_folder("office")
+    return root / _installation_key(soffice) if root is not None else None
 
 
 @functools.cache

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from ..convert.resident import ENV_IDLE, ENV_RUNTIME, kill_servers, private_dir, runtime_root
 from ..paths import TEMPLATES_DIR
+from ..proc import alive
 
 SAFETY_IDLE = 60  # seconds: what a server or zygote of a killed command waits before it leaves
 PREFIX = "run-"
@@ -167,15 +168,5 @@ def remove_stale(root: Path) -> None:
     """Remove the folders of commands that are no longer running (named by their pid)."""
     for folder in root.glob(f"{PREFIX}*"):
         pid = folder.name.removeprefix(PREFIX).split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
