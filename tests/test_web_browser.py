@@ -85,16 +85,14 @@ def wait_for(condition, timeout: float = 60, what: str = ""):
 
 
 def _text(driver, css: str) -> str:
-    """The first match's text; "" while there is none, or while htmx is swapping it
-    (the element found a moment ago was replaced: read it again on the next poll)."""
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.common.by import By
+    """The first match's visible text, "" while there is none.
 
-    found = driver.find_elements(By.CSS_SELECTOR, css)
-    try:
-        return found[0].text if found else ""
-    except StaleElementReferenceException:
-        return ""
+    Read inside the page in one script, so an htmx swap cannot replace the element between
+    finding it and reading it (chromedriver reports that race as a stale element or as
+    "Node with given id does not belong to the document")."""
+    return driver.execute_script(
+        "const e = document.querySelector(arguments[0]);"
+        "return e && e.checkVisibility() ? e.innerText.trim() : '';", css)
 
 
 def test_fill_a_letter_see_the_preview_and_download_its_pdf(site, browser):
@@ -129,12 +127,10 @@ def _pdf_text(browser, site) -> str:
     """The text of the PDF the preview frame shows (fetched again from the server)."""
     import urllib.request
 
-    from selenium.webdriver.common.by import By
-
-    frames = browser.find_elements(By.ID, "preview")
-    if not frames:
+    src = browser.execute_script("const f = document.getElementById('preview'); return f ? f.src : '';")
+    if not src:
         return ""
-    src = frames[0].get_attribute("src").split("#")[0]
+    src = src.split("#")[0]
     target = site["tmp"] / "seen.pdf"
     with urllib.request.urlopen(src) as r:  # noqa: S310 (our own local server)
         target.write_bytes(r.read())
@@ -230,7 +226,8 @@ def test_letters_from_an_uploaded_list(site, browser):
     browser.find_element(By.ID, "merge").click()
     wait_for(lambda: browser.find_elements(By.ID, "refused"), timeout=300, what="the merge report")
     assert "Đã tạo 30 văn bản" in browser.page_source
-    rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#refused tbody tr")]
+    rows = browser.execute_script(
+        "return [...document.querySelectorAll('#refused tbody tr')].map(r => r.innerText.trim());")
     assert len(rows) == 2 and rows[0].startswith("33") and "TS. Lê Văn B" in rows[1]
     assert browser.find_elements(By.LINK_TEXT, "Tệp PDF gộp")
     browser.execute_script("document.getElementById('merge-result').scrollIntoView()")
