@@ -136,3 +136,46 @@ print(pdf[:5].decode())
     assert lines[4] == "ctypes.util"  # the real function is back
     assert lines[5] == "%PDF-"
     assert "WeasyPrint could not import" not in run.stdout + run.stderr
+
+
+def test_bundled_style_sheet_is_parsed_once_and_lays_out_as_a_link(monkeypatch):
+    """dossier.css is parsed once per process and given to WeasyPrint as a sheet
+    (dossier.render.html._bundled_sheets): the same bytes as WeasyPrint's own
+    handling of the <link>, which a page with other styles of its own keeps."""
+    import weasyprint
+
+    from dossier.render import html as html_module
+
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", "off")  # every page laid out, none taken from the layout cache
+    monkeypatch.setattr(html_module, "_parsed_sheets", {})
+    parses = []
+    real_css = weasyprint.CSS
+
+    def counting_css(*args, **kwargs):
+        parses.append(kwargs.get("filename") or kwargs.get("url"))
+        return real_css(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "CSS", counting_css)
+    context = {"number": "Phần 2", "title": "Hồ sơ đề nghị xét, công nhận xã Sơn Bình đạt chuẩn nông thôn mới năm 2024"}
+    page = html_module.render_html_string("separator", context)
+    assert '<link rel="stylesheet" href="dossier.css">' in page
+    first = html_module.html_to_pdf_bytes(page, source_date_epoch=0)
+    again = html_module.html_to_pdf_bytes(page.replace("2024", "2025"), source_date_epoch=0)
+    assert len(parses) == 1 and parses[0].endswith("dossier.css")  # once for both pages
+    assert "năm 2025" in text_of(again.pdf)
+
+    # the reference: WeasyPrint reading the link itself, through the same fetcher
+    monkeypatch.setattr(html_module, "_bundled_sheets", lambda html, *a: (html, []))
+    assert html_module.html_to_pdf_bytes(page, source_date_epoch=0).pdf == first.pdf
+    assert first.warnings == []
+
+
+def test_a_page_with_its_own_styles_keeps_the_link(tmp_path):
+    """Another author style would compete with the sheet: the page is laid out as written."""
+    from dossier.render import html as html_module
+
+    styled = ('<html><head><link rel="stylesheet" href="dossier.css"></head>'
+              '<body><p style="color: red">Cộng hòa</p></body></html>')
+    assert html_module._bundled_sheets(styled, html_module.HTML_TEMPLATES_DIR, None, None) == (styled, [])
+    elsewhere = '<html><head><link rel="stylesheet" href="dossier.css"></head><body></body></html>'
+    assert html_module._bundled_sheets(elsewhere, tmp_path, None, None) == (elsewhere, [])
