@@ -11,6 +11,7 @@ border; its indents set its length, so it stays editable in Word.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from docx.document import Document as DocumentObject
@@ -19,6 +20,7 @@ from docx.shared import Mm
 from docx.styles import BabelFish
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from ..layout import profile as P
 from ..layout.metrics import text_width_mm
@@ -60,6 +62,7 @@ def _container_width_mm(paragraph: Paragraph, section_width_mm: float) -> float:
 
 
 _P, _PPR, _PSTYLE, _VAL, _T = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:t")
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def style_ids(doc: DocumentObject, names: Iterable[str]) -> dict[str, str]:
@@ -71,46 +74,61 @@ def style_ids(doc: DocumentObject, names: Iterable[str]) -> dict[str, str]:
     return {name: style.styleId for name, style in found.items() if style is not None}
 
 
-def _style_id(p) -> str | None:
-    style = p.find(f"{_PPR}/{_PSTYLE}")
-    return style.get(_VAL) if style is not None else None
-
-
 def _has_text(p) -> bool:
     return any(t.text and t.text.strip() for t in p.iter(_T))
+
+
+def _rule_paragraphs(body, ids: Iterable[str]) -> list:
+    """The paragraphs in one of the styles ``ids``, in document order (an XPath in C: a
+    report's criteria table has hundreds of paragraphs, and few are rules)."""
+    ids = list(ids)
+    if not ids:
+        return []
+    return _rules_xpath(len(ids))(body, **{f"s{n}": value for n, value in enumerate(ids)})
+
+
+@functools.lru_cache(maxsize=8)
+def _rules_xpath(count: int) -> etree.XPath:
+    test = " or ".join(f"@w:val = $s{n}" for n in range(count))
+    return etree.XPath(f".//w:p[w:pPr/w:pStyle[{test}]]", namespaces={"w": _W_NS})
 
 
 def fit_rules(doc: DocumentObject) -> int:
     """Set every rule paragraph's length from the text above it; return how many.
 
-    Walks the paragraphs with lxml in document order (tables included): a
-    report's criteria table has hundreds of cells, and python-docx's
-    ``Paragraph.text`` on each cost more than the rest of the filling.
+    Walks the paragraphs with lxml in document order (tables included): the
+    text above a rule is the last paragraph before it with text. python-docx's
+    ``Paragraph.text`` on each paragraph cost more than the rest of the filling.
     """
     section = doc.sections[0]
     section_width_mm = (section.page_width - section.left_margin - section.right_margin) / 36000
-    fitted = 0
-    previous = None  # the last paragraph element with text
     # compare style ids (cheap) rather than names (python-docx resolves a name per call)
     ids = style_ids(doc, RULE_STYLES)
     ratios = {ids[name]: r for name, r in RULE_STYLES.items() if name in ids}
-    for p in doc.element.body.iter(_P):
-        ratio = ratios.get(_style_id(p))
-        if ratio is not None and previous is not None:
-            above = Paragraph(previous, doc)
-            para = Paragraph(p, doc)
-            size, bold = _font_of(above)
-            width = _container_width_mm(para, section_width_mm)
-            # a line that wraps is at most as long as its column
-            longest = min(max(text_width_mm(line, size, bold) for line in above.text.split("\n")), width)
-            length = longest * ratio
-            side = max((width - length) / 2, 0)
-            para.paragraph_format.left_indent = Mm(side)
-            para.paragraph_format.right_indent = Mm(side)
-            para.paragraph_format.first_line_indent = Mm(0)
-            fitted += 1
-        if _has_text(p):
-            previous = p
+    body = doc.element.body
+    rules = _rule_paragraphs(body, ratios)
+    if not rules:
+        return 0
+    paragraphs = list(body.iter(_P))
+    position = {id(p): n for n, p in enumerate(paragraphs)}
+    fitted = 0
+    for p in rules:
+        ratio = ratios.get(p.find(f"{_PPR}/{_PSTYLE}").get(_VAL))
+        previous = next((q for q in reversed(paragraphs[:position[id(p)]]) if _has_text(q)), None)
+        if ratio is None or previous is None:
+            continue
+        above = Paragraph(previous, doc)
+        para = Paragraph(p, doc)
+        size, bold = _font_of(above)
+        width = _container_width_mm(para, section_width_mm)
+        # a line that wraps is at most as long as its column
+        longest = min(max(text_width_mm(line, size, bold) for line in above.text.split("\n")), width)
+        length = longest * ratio
+        side = max((width - length) / 2, 0)
+        para.paragraph_format.left_indent = Mm(side)
+        para.paragraph_format.right_indent = Mm(side)
+        para.paragraph_format.first_line_indent = Mm(0)
+        fitted += 1
     return fitted
 
 
