@@ -87,6 +87,11 @@ def _rule_paragraphs(body, ids: Iterable[str]) -> list:
     return _rules_xpath(len(ids))(body, **{f"s{n}": value for n, value in enumerate(ids)})
 
 
+# the paragraphs before one in document order (those containing it included, as a text box's
+# paragraph is inside one), within the body, that have a text element
+_BEFORE = etree.XPath("(preceding::w:p | ancestor::w:p)[ancestor::w:body][.//w:t]", namespaces={"w": _W_NS})
+
+
 @functools.lru_cache(maxsize=8)
 def _rules_xpath(count: int) -> etree.XPath:
     test = " or ".join(f"@w:val = $s{n}" for n in range(count))
@@ -96,9 +101,10 @@ def _rules_xpath(count: int) -> etree.XPath:
 def fit_rules(doc: DocumentObject) -> int:
     """Set every rule paragraph's length from the text above it; return how many.
 
-    Walks the paragraphs with lxml in document order (tables included): the
-    text above a rule is the last paragraph before it with text. python-docx's
-    ``Paragraph.text`` on each paragraph cost more than the rest of the filling.
+    The text above a rule is the last paragraph before it with text, in document
+    order (tables included). Found with XPath from each rule: a report's criteria
+    table has hundreds of paragraphs, and reading each one in Python (python-docx
+    makes an object per element) cost more than the rest of the filling.
     """
     section = doc.sections[0]
     section_width_mm = (section.page_width - section.left_margin - section.right_margin) / 36000
@@ -109,12 +115,10 @@ def fit_rules(doc: DocumentObject) -> int:
     rules = _rule_paragraphs(body, ratios)
     if not rules:
         return 0
-    paragraphs = list(body.iter(_P))
-    position = {id(p): n for n, p in enumerate(paragraphs)}
     fitted = 0
     for p in rules:
         ratio = ratios.get(p.find(f"{_PPR}/{_PSTYLE}").get(_VAL))
-        previous = next((q for q in reversed(paragraphs[:position[id(p)]]) if _has_text(q)), None)
+        previous = next((q for q in reversed(_BEFORE(p)) if _has_text(q)), None)
         if ratio is None or previous is None:
             continue
         above = Paragraph(previous, doc)
