@@ -61,6 +61,23 @@ def test_calls_run_in_forked_workers_with_the_callers_folder_and_environment(run
     assert zygote.pid not in pool.pids and zygote.memory_mb > 0
 
 
+def _collector_state() -> tuple[bool, tuple[int, int, int], int]:
+    import gc
+
+    return gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()
+
+
+def test_workers_collect_garbage_as_the_cli_does(runtime):
+    """The zygote imports with the collector off (dossier.pipeline.zygote.main): the
+    workers it forks have it on again, with the CLI's thresholds, and the imports frozen."""
+    from dossier.proc import GC_THRESHOLDS
+
+    with warm.WarmPool.open(1, idle=30) as pool:
+        enabled, thresholds, frozen = pool.submit(_collector_state).result(timeout=60)
+    assert enabled and thresholds == GC_THRESHOLDS
+    assert frozen > 100_000  # the pipeline's modules, never traversed again
+
+
 def test_a_later_pool_finds_the_zygote_warm_and_other_code_gets_its_own(runtime, monkeypatch):
     with warm.WarmPool.open(1, idle=30) as first:
         first.submit(os.getpid).result(timeout=30)
