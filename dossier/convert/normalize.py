@@ -25,7 +25,6 @@ import re
 import zipfile
 from pathlib import Path
 
-import pikepdf
 
 FALLBACK = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 _W3CDTF = re.compile(r"<dcterms:modified[^>]*>\s*(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?")
@@ -63,6 +62,8 @@ def normalise_pdf(raw: Path, out: Path, when: dt.datetime) -> int:
         data, pages = rewritten
         out.write_bytes(data)
         return pages
+    import pikepdf  # here: the command that only starts LibreOffice servers never needs it (0.05 s)
+
     with pikepdf.open(raw) as pdf:
         info = pdf.docinfo
         info[pikepdf.Name.CreationDate] = pikepdf.String(stamp)
