@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
 
 from ..errors import Problem, input_error
+from ..load.files import load_yaml_text
 
 PART_KINDS = ("document", "annex-pdf", "photos")
 
@@ -159,4 +159,4 @@ def load_kind(name: str) -> DossierKind:
             f"Không có loại hồ sơ «{name}».",
             hint=f"Các loại hồ sơ có sẵn: {', '.join(sorted(files))}.",
         )
-    return _parse(name, yaml.safe_load(files[name].read_text(encoding="utf-8")))  # type: ignore[attr-defined]
+    return _parse(name, load_yaml_text(files[name].read_text(encoding="utf-8")))  # type: ignore[attr-defined]

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ..load.files import load_yaml_text
 
 RULES_FILE = Path(__file__).with_name("decree30.yaml")
 SIDES = ("top", "bottom", "left", "right")
@@ -102,8 +102,7 @@ def _num(value: float) -> str:
 @functools.lru_cache(maxsize=1)
 def rules() -> Node:
     """The whole rule tree (loaded once per process)."""
-    with RULES_FILE.open(encoding="utf-8") as handle:
-        return Node(yaml.safe_load(handle))
+    return Node(load_yaml_text(RULES_FILE.read_text(encoding="utf-8")))  # libyaml: 7 ms instead of 53
 
 
 def margin_range(side: str) -> Range:
