@@ -42,8 +42,14 @@ def preload() -> None:
     """Do once what every batch worker would do before its first document.
     Nothing here depends on a caller's data; what depends on files is cached by
     their content (templates) or is part of the code key (fonts)."""
+    import threading
+
+    from ..convert import soffice  # noqa: F401 - imported here, not by two threads at once
     from .registry import PIPELINES
 
+    # which Python talks UNO: a child interpreter's start (0.04 s) waited for beside the imports
+    uno = threading.Thread(target=_find_uno_python, name="dossier-uno-probe")
+    uno.start()
     for name in (*(f"{__package__}.{n}" for n in ("batch", "reuse", *PIPELINES.values())), *MODULES):
         importlib.import_module(name)
     from PIL import Image
@@ -54,12 +60,12 @@ def preload() -> None:
 
     Image.preinit()  # the JPEG and PNG readers (annex photos, the annex probe)
     warm_up_bundled()  # the bundled DOCX templates compiled, cached by their text
-    _find_uno_python()
     for face in shipped_faces():  # parsed for the font merge, cached by path, size and mtime
         load_face(face)
     # fontconfig and Pango load the project's fonts (0.15 s a worker's first page would pay)
     html_to_pdf_bytes('<p style="font-family: \'Times New Roman\'">Cộng hòa xã hội chủ nghĩa Việt Nam</p>',
                       label="warm-up")
+    uno.join()  # no thread left when the zygote forks
 
 
 def _find_uno_python() -> None:
