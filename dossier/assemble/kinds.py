@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-
 from ..errors import Problem, input_error
 from ..load.files import load_yaml_text
 

@@ -25,7 +25,6 @@ import re
 import zipfile
 from pathlib import Path
 
-
 FALLBACK = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 _W3CDTF = re.compile(r"<dcterms:modified[^>]*>\s*(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?")
 

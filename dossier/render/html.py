@@ -277,7 +277,7 @@ def html_to_pdf_bytes(
 
 
 # -- the bundled style sheet, parsed once per process: WeasyPrint parses a linked sheet for every
-# document (its selectors compiled to Python: 6-11 ms of a 12 ms cover page), and a dossier lays
+# document (its selectors compiled to Python: 6-11 ms of a small page's 12 ms), and a dossier lays
 # out a cover, contents, separators and photo pages over the same dossier.css
 
 _BUNDLED_LINK = re.compile(r'<link rel="stylesheet" href="([A-Za-z0-9_-]+\.css)">')
