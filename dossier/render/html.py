@@ -172,6 +172,17 @@ class _WarningCollector(logging.Handler):
 
 
 @contextlib.contextmanager
+def _logged_to(collector: _WarningCollector) -> Iterator[_WarningCollector]:
+    """Inside the block, WeasyPrint's warnings go to ``collector`` too."""
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+
+
+@contextlib.contextmanager
 def _fixed_epoch(epoch: int | None) -> Iterator[None]:
     """Font subsetting (fontTools) stamps fonts with the time unless
     SOURCE_DATE_EPOCH is set: set it for the render when the caller has not."""
@@ -246,22 +257,19 @@ def html_to_pdf_bytes(
     weasyprint, font_config = _weasyprint()
     fetcher = _guarded_fetcher_class()([TEMPLATES_DIR, FONTS_DIR, base_dir, *map(Path, allowed_paths)])
     collector = _WarningCollector()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
     try:
         identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
         with _lock, _fixed_epoch(source_date_epoch):
             page, sheets = _bundled_sheets(html, base_dir, fetcher, collector)
-            document = weasyprint.HTML(
-                string=page, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher, media_type="print"
-            )
-            pdf = document.write_pdf(font_config=font_config, pdf_identifier=identifier, stylesheets=sheets)
+            with _logged_to(collector):
+                document = weasyprint.HTML(
+                    string=page, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher, media_type="print"
+                )
+                pdf = document.write_pdf(font_config=font_config, pdf_identifier=identifier, stylesheets=sheets)
     except jinja2.TemplateError:
         raise
     except Exception as exc:  # WeasyPrint has no error hierarchy of its own
         raise build_error(f"Không dựng được trang PDF từ {label}: {exc}.") from exc
-    finally:
-        logger.removeHandler(collector)
     if fetcher.refused and strict:
         raise input_error(
             f"Mẫu {label} yêu cầu tài nguyên không được phép tải.",
@@ -304,9 +312,7 @@ def _bundled_sheets(html: str, base_dir: Path, fetcher: Any, collector: _Warning
     sheets = []
     for name in names:
         path = (HTML_TEMPLATES_DIR / name).resolve()
-        before = len(collector.messages)
         parsed = _parsed_sheet(path)
-        del collector.messages[before:]  # a first parse logs its warnings here too
         if parsed is None:
             return html, []
         sheet, warnings = parsed
@@ -327,14 +333,9 @@ def _parsed_sheet(path: Path) -> tuple[Any, list[str]] | None:
     if version not in _parsed_sheets:
         weasyprint, font_config = _weasyprint()
         fetcher = _guarded_fetcher_class()([TEMPLATES_DIR, FONTS_DIR])
-        collector = _WarningCollector()
-        logger = logging.getLogger("weasyprint")
-        logger.addHandler(collector)
-        try:
+        with _logged_to(_WarningCollector()) as collector:
             sheet = weasyprint.CSS(filename=str(path), url_fetcher=fetcher, media_type="print",
                                    font_config=font_config)
-        finally:
-            logger.removeHandler(collector)
         if fetcher.fetched or fetcher.refused:
             return None
         _parsed_sheets[version] = (sheet, collector.messages)

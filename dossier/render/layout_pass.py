@@ -111,12 +111,8 @@ def fit_rules(doc: DocumentObject) -> int:
     # compare style ids (cheap) rather than names (python-docx resolves a name per call)
     ids = style_ids(doc, RULE_STYLES)
     ratios = {ids[name]: r for name, r in RULE_STYLES.items() if name in ids}
-    body = doc.element.body
-    rules = _rule_paragraphs(body, ratios)
-    if not rules:
-        return 0
     fitted = 0
-    for p in rules:
+    for p in _rule_paragraphs(doc.element.body, ratios):
         ratio = ratios.get(p.find(f"{_PPR}/{_PSTYLE}").get(_VAL))
         previous = next((q for q in reversed(_BEFORE(p)) if _has_text(q)), None)
         if ratio is None or previous is None:
